@@ -214,3 +214,11 @@ export function typeToString(t: DataType): string {
       return t.kind === "varchar" ? "text" : t.kind;
   }
 }
+
+/** One column of result or bound-variable metadata. */
+export interface ColumnSpec {
+  readonly keyspace: string;
+  readonly table: string;
+  readonly name: string;
+  readonly type: DataType;
+}
