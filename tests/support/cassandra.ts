@@ -21,14 +21,10 @@ const clusters = new Map<string, Promise<ClusterInfo>>();
 export function ensureCassandra(): Promise<TestNode> {
   main ??= (async () => {
     const env = Deno.env.get("CQL_TEST_HOST");
-    if (env) {
-      const [host, port = "9042"] = env.split(":");
-      const node = { host, port: Number(port) };
-      if (!await answers(node, 3000)) {
-        throw new Error(`CQL_TEST_HOST=${env} does not answer a CQL OPTIONS request`);
-      }
-      return node;
-    }
+    const [host, port = "9042"] = (env ?? "127.0.0.1:9042").split(":");
+    const node = { host, port: Number(port) };
+    if (await answers(node, 3000)) return node;
+    if (env) throw new Error(`CQL_TEST_HOST=${env} does not answer a CQL OPTIONS request`);
     const info = await ensureCluster({ name: "main" });
     return { host: info.nodes[0].address, port: info.nodes[0].port };
   })();
