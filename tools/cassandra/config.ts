@@ -14,6 +14,8 @@ export interface NodeConfig {
   port: number;
   /** The node's folder (data, commitlog, logs, conf). */
   dir: string;
+  /** Tokens this node owns: set explicitly so nodes can bootstrap together without collisions. */
+  tokens: string[];
   /** Data center name (GossipingPropertyFileSnitch). */
   dc: string;
   /** Rack name. */
@@ -40,8 +42,8 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
   const lines = [
     `cluster_name: ${JSON.stringify(cluster.name)}`,
     // Few tokens: starting and streaming are faster, and token-aware tests stay readable.
-    "num_tokens: 8",
-    "allocate_tokens_for_local_replication_factor: 1",
+    `num_tokens: ${node.tokens.length}`,
+    `initial_token: ${node.tokens.join(",")}`,
     "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
     "commitlog_sync: periodic",
     "commitlog_sync_period: 10000ms",
@@ -86,6 +88,19 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Evenly spaced Murmur3 tokens for node `index` (0-based) of `count`, `perNode` each, interleaved
+ * so every node owns an equal share of the ring.
+ */
+export function nodeTokens(index: number, count: number, perNode: number): string[] {
+  const step = (1n << 64n) / BigInt(count * perNode);
+  const out: string[] = [];
+  for (let k = 0; k < perNode; k++) {
+    out.push((-(1n << 63n) + BigInt(k * count + index) * step).toString());
+  }
+  return out;
 }
 
 /** The GossipingPropertyFileSnitch file. */

@@ -10,6 +10,7 @@ import {
   type ClusterSettings,
   logbackXml,
   type NodeConfig,
+  nodeTokens,
   rackDcProperties,
 } from "./config.ts";
 import { resolveJars } from "./jars.ts";
@@ -295,10 +296,12 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
   const t0 = performance.now();
   // The seed first: the others bootstrap from it. They can then join together because
   // consistent range movement is off for test clusters.
-  await spawnNode(nodes[0], settings, jars.dir, heap, !!opts.keepData);
+  await spawnNode(nodes[0], count, settings, jars.dir, heap, !!opts.keepData);
   await waitAnswering(info, [nodes[0]], t0, timeoutMs, log);
   if (nodes.length > 1) {
-    for (const n of nodes.slice(1)) await spawnNode(n, settings, jars.dir, heap, !!opts.keepData);
+    for (const n of nodes.slice(1)) {
+      await spawnNode(n, count, settings, jars.dir, heap, !!opts.keepData);
+    }
     await waitAnswering(info, nodes.slice(1), t0, timeoutMs, log);
   }
   info.startMs = performance.now() - t0;
@@ -313,6 +316,7 @@ function ms(n: number): string {
 
 async function spawnNode(
   node: NodeInfo,
+  count: number,
   settings: ClusterSettings,
   libDir: string,
   heapMb: number,
@@ -323,7 +327,7 @@ async function spawnNode(
   for (const sub of ["conf", "logs", "data", "commitlog", "saved_caches", "hints", "cdc_raw"]) {
     await Deno.mkdir(join(d, sub), { recursive: true });
   }
-  const cfg: NodeConfig = { ...node };
+  const cfg: NodeConfig = { ...node, tokens: nodeTokens(node.index - 1, count, 8) };
   await Deno.writeTextFile(join(d, "conf", "cassandra.yaml"), cassandraYaml(cfg, settings));
   await Deno.writeTextFile(join(d, "conf", "cassandra-rackdc.properties"), rackDcProperties(cfg));
   await Deno.writeTextFile(join(d, "conf", "logback.xml"), logbackXml(cfg));
