@@ -44,6 +44,8 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
     // Few tokens: starting and streaming are faster, and token-aware tests stay readable.
     `num_tokens: ${node.tokens.length}`,
     `initial_token: ${node.tokens.join(",")}`,
+    // Every node of a test cluster starts empty and together: there is nothing to stream.
+    "auto_bootstrap: false",
     "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
     "commitlog_sync: periodic",
     "commitlog_sync_period: 10000ms",

@@ -74,7 +74,7 @@ export function jvmOptions(heapMb: number): string[] {
     // A single-machine test cluster has nothing to wait for: these delays exist for real networks.
     "-Dcassandra.skip_wait_for_gossip_to_settle=0",
     "-Dcassandra.superuser_setup_delay_ms=0",
-    "-Dcassandra.ring_delay_ms=1000",
+    "-Dcassandra.ring_delay_ms=5000",
     "-Dcassandra.consistent.rangemovement=false",
     "-Dcassandra-foreground=yes",
   ];
