@@ -25,13 +25,21 @@ export interface TlsOptions {
 
 /** What a transport needs to open one connection. */
 export interface ConnectOptions {
+  /** Host name or IP literal to connect to. */
   host: string;
+  /** TCP port. */
   port: number;
   /** TLS settings; absent means plain TCP. */
   tls?: TlsOptions;
-  /** Abort the connection attempt (and, once open, nothing: use `close()`). */
+  /**
+   * Abort the connection attempt (and, once open, nothing: use `close()`). The attempt rejects
+   * with a `TransportError` of kind `"aborted"` whose `cause` is the signal's reason.
+   */
   signal?: AbortSignal;
-  /** Milliseconds before the attempt fails with a timeout error. */
+  /**
+   * Milliseconds before the attempt (TCP connect plus TLS handshake) fails with a
+   * `TransportError` of kind `"timeout"`. Absent or 0 means no limit beyond the OS's.
+   */
   connectTimeout?: number;
 }
 
@@ -42,7 +50,12 @@ export interface SocketHandlers {
    * documents otherwise: copy what must outlive the call.
    */
   onData(chunk: Uint8Array): void;
-  /** The socket closed. `error` is set when it closed because of a failure. */
+  /**
+   * The socket closed. Called exactly once per socket that `connect` resolved (never for a failed
+   * attempt: that one rejects instead), and no `onData` follows it. `error` is absent exactly when
+   * the close was asked for with {@link Socket.close}; when the server ended the connection it is
+   * a `TransportError` of kind `"closed"`, and any other failure carries the runtime's cause.
+   */
   onClose(error?: Error): void;
 }
 
@@ -50,12 +63,20 @@ export interface SocketHandlers {
 export interface Socket {
   /**
    * Queues bytes for sending. Returns false when the runtime's send buffer is full: the caller
-   * should wait for {@link drained} before writing much more.
+   * should wait for {@link drained} before writing much more. The adapter may keep a reference to
+   * `data` until it is sent (no defensive copy), so the caller must not reuse that buffer. Writes
+   * after close are dropped.
    */
   write(data: Uint8Array): boolean;
-  /** Resolves when the send buffer has room again (immediately when it already has). */
+  /**
+   * Resolves when the send buffer has room again (immediately when it already has). Also resolves
+   * when the socket closes, so a waiter never hangs; `onClose` tells why.
+   */
   drained(): Promise<void>;
-  /** Closes the socket; pending writes are flushed where the runtime allows. Idempotent. */
+  /**
+   * Closes the socket; pending writes are flushed where the runtime allows. Idempotent. No
+   * `onData` is delivered after it; `onClose()` follows (without an error) once the socket is shut.
+   */
   close(): void;
   /** Remote address as seen by the socket, for error messages. */
   readonly remote: string;
