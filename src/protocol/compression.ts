@@ -1,0 +1,107 @@
+/**
+ * The compression seam: a {@link Compressor} (implemented outside the pure core, e.g. over a
+ * WebAssembly LZ4) and the v4 frame-body format built on it. v5 compresses segments instead, see
+ * `segment.ts`.
+ *
+ * @module
+ */
+import type { ByteWriter } from "./bytes.ts";
+import { ProtocolError } from "./errors.ts";
+import { DEFAULT_MAX_FRAME_LENGTH, type Frame, FrameFlag, HEADER_LENGTH } from "./frame.ts";
+
+/**
+ * A raw LZ4 block codec (no frame format, no size prefix).
+ *
+ * Implementations may throw anything on malformed input; the protocol code wraps those failures
+ * into ProtocolError (see {@link decompressChecked}).
+ */
+export interface Compressor {
+  /** The algorithm name sent in STARTUP's COMPRESSION option. */
+  readonly name: "lz4";
+  /** Compresses `raw` into one LZ4 block. */
+  compress(raw: Uint8Array): Uint8Array;
+  /** Decompresses one LZ4 block whose decompressed size is known to be `uncompressedLength`. */
+  decompress(block: Uint8Array, uncompressedLength: number): Uint8Array;
+}
+
+/** LZ4 cannot expand data by more than this factor (each literal-run byte covers ≤255 bytes). */
+const MAX_LZ4_RATIO = 255;
+
+/**
+ * Decompresses a block, guaranteeing the result has exactly `uncompressedLength` bytes and that
+ * any failure (bad block, implausible size) is a ProtocolError. The size is checked against
+ * `maxLength` and against what LZ4 can produce from the block before anything is allocated.
+ */
+export function decompressChecked(
+  c: Compressor,
+  block: Uint8Array,
+  uncompressedLength: number,
+  maxLength: number = DEFAULT_MAX_FRAME_LENGTH,
+): Uint8Array {
+  if (uncompressedLength < 0 || uncompressedLength > maxLength) {
+    throw new ProtocolError(`bad uncompressed length ${uncompressedLength}`);
+  }
+  if (uncompressedLength > block.length * MAX_LZ4_RATIO + 16) {
+    throw new ProtocolError(
+      `LZ4 block of ${block.length} bytes cannot expand to ${uncompressedLength} bytes`,
+    );
+  }
+  if (uncompressedLength === 0) {
+    // lz4 encodes empty input as a single zero token; anything else is corrupt.
+    if (block.length === 1 && block[0] === 0) return new Uint8Array(0);
+  }
+  let out: Uint8Array;
+  try {
+    out = c.decompress(block, uncompressedLength);
+  } catch (e) {
+    throw new ProtocolError(`corrupt LZ4 block: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
+  }
+  if (out.length !== uncompressedLength) {
+    throw new ProtocolError(
+      `LZ4 block decompressed to ${out.length} bytes, expected ${uncompressedLength}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Compresses, in place inside `w`, the v4 frame that starts at `start` and runs to `w.length`:
+ * sets the COMPRESSION flag and replaces the body with a 4-byte big-endian uncompressed length
+ * followed by the LZ4 block (spec v4 section 5). Frames with an empty body are left alone.
+ */
+export function compressFrameV4(w: ByteWriter, start: number, c: Compressor): void {
+  const bodyStart = start + HEADER_LENGTH;
+  const bodyLength = w.length - bodyStart;
+  if (bodyLength <= 0) return;
+  const block = c.compress(w.buf.subarray(bodyStart, w.length));
+  w.length = bodyStart;
+  w.uint(bodyLength);
+  w.raw(block);
+  w.buf[start + 1] |= FrameFlag.Compression;
+  w.setIntAt(start + 5, w.length - bodyStart);
+}
+
+/**
+ * Returns the frame with its v4-compressed body decompressed and the COMPRESSION flag cleared;
+ * frames without the flag are returned unchanged.
+ */
+export function decompressFrameV4(
+  frame: Frame,
+  c: Compressor,
+  maxLength: number = DEFAULT_MAX_FRAME_LENGTH,
+): Frame {
+  const { header, body } = frame;
+  if ((header.flags & FrameFlag.Compression) === 0) return frame;
+  if (body.length === 0) {
+    return { header: { ...header, flags: header.flags & ~FrameFlag.Compression }, body };
+  }
+  if (body.length < 4) throw new ProtocolError(`compressed body of ${body.length} bytes`);
+  const n = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
+  const out = decompressChecked(c, body.subarray(4), n, maxLength);
+  return {
+    header: { ...header, flags: header.flags & ~FrameFlag.Compression, length: out.length },
+    body: out,
+  };
+}
