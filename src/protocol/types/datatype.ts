@@ -5,6 +5,7 @@
  */
 import type { ByteReader } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
+import { parseCustomClass } from "./marshal.ts";
 
 /** The [option] ids of CQL types (spec section 4.2.5.2). */
 export const TypeCode = {
@@ -63,40 +64,57 @@ export type PrimitiveTypeName =
 
 /** A CQL type with no parameters. */
 export interface PrimitiveType {
+  /** The type name. */
   readonly kind: PrimitiveTypeName;
 }
 /** A custom type, identified by its server-side class name; values are raw bytes. */
 export interface CustomType {
+  /** Discriminant. */
   readonly kind: "custom";
+  /** The server-side marshal class name. */
   readonly className: string;
 }
 /** `list<T>` or `set<T>`. */
 export interface CollectionType {
+  /** Discriminant: list or set. */
   readonly kind: "list" | "set";
+  /** The element type. */
   readonly element: DataType;
 }
 /** `map<K, V>`. */
 export interface MapType {
+  /** Discriminant. */
   readonly kind: "map";
+  /** The key type. */
   readonly key: DataType;
+  /** The value type. */
   readonly value: DataType;
 }
 /** A user-defined type. */
 export interface UdtType {
+  /** Discriminant. */
   readonly kind: "udt";
+  /** Keyspace the type is defined in. */
   readonly keyspace: string;
+  /** The type name. */
   readonly name: string;
+  /** Fields in declaration (and serialization) order. */
   readonly fields: readonly { readonly name: string; readonly type: DataType }[];
 }
 /** `tuple<...>`. */
 export interface TupleType {
+  /** Discriminant. */
   readonly kind: "tuple";
+  /** Element types in order. */
   readonly elements: readonly DataType[];
 }
 /** `vector<T, n>`. */
 export interface VectorType {
+  /** Discriminant. */
   readonly kind: "vector";
+  /** The element type. */
   readonly element: DataType;
+  /** Number of elements, at least 1. */
   readonly dimension: number;
 }
 
@@ -143,16 +161,6 @@ export function primitive(kind: PrimitiveTypeName): PrimitiveType {
   return PRIMITIVES.get(kind)!;
 }
 
-/** Hook for turning a custom class name into a richer type (vectors); set by the codec module. */
-export type CustomTypeParser = (className: string) => DataType;
-
-let customParser: CustomTypeParser = (className) => ({ kind: "custom", className });
-
-/** Installs the parser used for custom class names (done once by the type codec module). */
-export function setCustomTypeParser(p: CustomTypeParser): void {
-  customParser = p;
-}
-
 const MAX_DEPTH = 64;
 
 /** Reads an [option] type descriptor from result or prepared metadata. */
@@ -163,7 +171,7 @@ export function readDataType(r: ByteReader, depth = 0): DataType {
   if (prim !== undefined) return PRIMITIVES.get(prim)!;
   switch (code) {
     case TypeCode.Custom:
-      return customParser(r.string());
+      return parseCustomClass(r.string());
     case TypeCode.List:
       return { kind: "list", element: readDataType(r, depth + 1) };
     case TypeCode.Set:
@@ -217,8 +225,12 @@ export function typeToString(t: DataType): string {
 
 /** One column of result or bound-variable metadata. */
 export interface ColumnSpec {
+  /** Keyspace of the column's table. */
   readonly keyspace: string;
+  /** Table of the column. */
   readonly table: string;
+  /** Column name (or bind marker name). */
   readonly name: string;
+  /** Column type. */
   readonly type: DataType;
 }

@@ -1,0 +1,133 @@
+/**
+ * Decoding of the rows of a RESULT Rows message: the driver's hot path. A decoder is built once
+ * per column set (e.g. per prepared statement) and reused for every page.
+ *
+ * @module
+ */
+import { ProtocolError } from "../errors.ts";
+import type { ColumnSpec } from "./datatype.ts";
+import { asProtocolError, decoderFor, objectTemplate } from "./codec.ts";
+import type { Decoder } from "./codec-util.ts";
+
+/** A decoded row: column name to value (null for a null cell). */
+export type Row = Record<string, unknown>;
+
+/** Decodes row data for one fixed set of columns. */
+export interface RowDecoder {
+  /** The columns, in result order. */
+  readonly columns: readonly ColumnSpec[];
+  /**
+   * Decodes `rowCount` rows from `buf[offset, end)`, each a sequence of one [bytes] cell per
+   * column, into objects keyed by column name (all rows share one object shape; with duplicate
+   * column names the last one wins). Bytes after the last row are ignored. Throws
+   * {@link ProtocolError} if the bytes are truncated or malformed.
+   */
+  decodeRows(buf: Uint8Array, offset: number, end: number, rowCount: number): Row[];
+  /** Like {@link RowDecoder.decodeRows} but each row is an array of values in column order. */
+  decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][];
+}
+
+// With no columns the bytes cannot bound the row count, so cap it to keep a lying count from
+// allocating without limit.
+const MAX_EMPTY_ROWS = 1 << 20;
+
+class ColumnRowDecoder implements RowDecoder {
+  readonly columns: readonly ColumnSpec[];
+  readonly #names: string[];
+  readonly #decs: Decoder[];
+  readonly #template: Row;
+
+  constructor(columns: readonly ColumnSpec[]) {
+    this.columns = columns;
+    this.#names = columns.map((c) => c.name);
+    this.#decs = columns.map((c) => decoderFor(c.type));
+    this.#template = objectTemplate(this.#names);
+  }
+
+  #check(buf: Uint8Array, offset: number, end: number, rowCount: number): void {
+    if (!(offset >= 0 && offset <= end && end <= buf.length)) {
+      throw new ProtocolError(`bad row data range [${offset}, ${end}) of ${buf.length} bytes`);
+    }
+    const n = this.#decs.length;
+    // Each cell takes at least its 4-byte length: reject impossible counts before allocating.
+    if (
+      !Number.isInteger(rowCount) || rowCount < 0 ||
+      (n > 0 ? rowCount * n * 4 > end - offset : rowCount > MAX_EMPTY_ROWS)
+    ) {
+      throw new ProtocolError(`row count ${rowCount} does not fit in ${end - offset} bytes`);
+    }
+  }
+
+  decodeRows(buf: Uint8Array, offset: number, end: number, rowCount: number): Row[] {
+    this.#check(buf, offset, end, rowCount);
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const names = this.#names;
+    const decs = this.#decs;
+    const template = this.#template;
+    const n = decs.length;
+    const rows: Row[] = [];
+    let p = offset;
+    try {
+      for (let r = 0; r < rowCount; r++) {
+        const row = { ...template };
+        for (let c = 0; c < n; c++) {
+          if (p + 4 > end) throw new ProtocolError("row data truncated");
+          const len = dv.getInt32(p);
+          p += 4;
+          if (len < 0) continue;
+          if (len > end - p) throw new ProtocolError("row data truncated");
+          row[names[c]] = decs[c](buf, dv, p, len);
+          p += len;
+        }
+        rows.push(row);
+      }
+    } catch (e) {
+      throw asProtocolError(e);
+    }
+    return rows;
+  }
+
+  decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][] {
+    this.#check(buf, offset, end, rowCount);
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const decs = this.#decs;
+    const n = decs.length;
+    const rows: unknown[][] = [];
+    let p = offset;
+    try {
+      for (let r = 0; r < rowCount; r++) {
+        const row: unknown[] = [];
+        for (let c = 0; c < n; c++) {
+          if (p + 4 > end) throw new ProtocolError("row data truncated");
+          const len = dv.getInt32(p);
+          p += 4;
+          if (len < 0) {
+            row.push(null);
+            continue;
+          }
+          if (len > end - p) throw new ProtocolError("row data truncated");
+          row.push(decs[c](buf, dv, p, len));
+          p += len;
+        }
+        rows.push(row);
+      }
+    } catch (e) {
+      throw asProtocolError(e);
+    }
+    return rows;
+  }
+}
+
+/**
+ * Builds a row decoder for a column set; build it once (per prepared statement or result
+ * metadata) and reuse it across pages, since it precomputes one decode function per column.
+ *
+ * @example
+ * ```ts
+ * const decoder = createRowDecoder(metadata.columns);
+ * const rows = decoder.decodeRows(body, rowsStart, body.length, rowCount);
+ * ```
+ */
+export function createRowDecoder(columns: readonly ColumnSpec[]): RowDecoder {
+  return new ColumnRowDecoder(columns);
+}
