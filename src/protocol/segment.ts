@@ -286,7 +286,21 @@ export class SegmentDecoder {
       // A segment is being assembled; its header is already in the pending buffer.
       return this.#pending.subarray(0, n);
     }
-    if (this.#buffered < n) return null;
+    if (this.#buffered < n) {
+      // A few header bytes wait for the rest: keep our own copy, because the transport may
+      // reuse the chunk's memory once the current push has been drained.
+      if (this.#chunks.length > 0) {
+        const rest = new Uint8Array(this.#buffered);
+        let fill = 0;
+        for (let ci = 0, pos = this.#pos; ci < this.#chunks.length; ci++, pos = 0) {
+          rest.set(this.#chunks[ci].subarray(pos), fill);
+          fill += this.#chunks[ci].length - pos;
+        }
+        this.#chunks = fill > 0 ? [rest] : [];
+        this.#pos = 0;
+      }
+      return null;
+    }
     const first = this.#chunks[0];
     if (first.length - this.#pos >= n) return first.subarray(this.#pos, this.#pos + n);
     const out = new Uint8Array(n);

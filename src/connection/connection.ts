@@ -1,0 +1,622 @@
+/**
+ * One connection to one node: the handshake (OPTIONS, STARTUP, SASL, v5 framing switch), stream
+ * ids and pipelining, coalesced writes, per-request timeouts and aborts, heartbeats, and a clean
+ * failure of every pending request when the socket dies.
+ *
+ * @module
+ */
+import { ByteWriter } from "../protocol/bytes.ts";
+import { compressFrameV4, type Compressor, decompressFrameV4 } from "../protocol/compression.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import {
+  type Frame,
+  FrameFlag,
+  type ProtocolVersion,
+  type RequestFrameOptions,
+} from "../protocol/frame.ts";
+import { FrameDecoder } from "../protocol/frame-decoder.ts";
+import { Opcode } from "../protocol/opcodes.ts";
+import {
+  encodeAuthResponse,
+  encodeOptions,
+  encodeRegister,
+  encodeStartup,
+} from "../protocol/requests.ts";
+import { decodeResponse, type EventMessage, type Response } from "../protocol/responses.ts";
+import { encodeSegments, MAX_SEGMENT_PAYLOAD, SegmentDecoder } from "../protocol/segment.ts";
+import { AuthenticationError, ServerProtocolError } from "../protocol/server-errors.ts";
+import type { Socket, TlsOptions, Transport } from "../transport/types.ts";
+import { AbortError, ClosedError, ConnectionError, RequestTimeoutError } from "../errors.ts";
+import type { AuthProvider } from "./auth.ts";
+import { StreamIds } from "./stream-ids.ts";
+import { unrefTimer } from "./timers.ts";
+
+/** The driver's name and version, sent in STARTUP so operators can see who connects. */
+export const DRIVER_NAME = "cql (@cql/driver)";
+/** Kept in step with deno.json's version. */
+export const DRIVER_VERSION = "0.1.0";
+
+/** Settings of one connection. */
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  transport: Transport;
+  tls?: TlsOptions;
+  /** Highest protocol version to try; the handshake falls back from 5 to 4. Default 5. */
+  protocolVersion?: ProtocolVersion;
+  /** Compress with this codec when the server offers it. */
+  compressor?: Compressor;
+  authProvider?: AuthProvider;
+  /** Milliseconds for the TCP/TLS connect and the whole handshake. Default 5000. */
+  connectTimeout?: number;
+  /** Idle milliseconds before an OPTIONS heartbeat; 0 turns heartbeats off. Default 30000. */
+  heartbeatInterval?: number;
+  /** How long a heartbeat may take before the connection is declared dead. Default 12000. */
+  heartbeatTimeout?: number;
+  /** Cap on requests in flight; more wait in order. Default 2048. */
+  maxRequests?: number;
+  /** Largest frame accepted from the server. Default 256 MiB. */
+  maxFrameLength?: number;
+  /** Server events (after {@link Connection.register}). */
+  onEvent?: (event: EventMessage) => void;
+  /** Called once when the connection is gone, with the reason unless it was closed by us. */
+  onClose?: (error?: Error) => void;
+  signal?: AbortSignal;
+}
+
+/** Per-request settings. */
+export interface SendOptions {
+  /** Milliseconds before the request rejects with {@link RequestTimeoutError}; 0 = none. */
+  timeout?: number;
+  signal?: AbortSignal;
+  tracing?: boolean;
+  customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
+}
+
+/** Writes one request frame; gets the frame options (version, stream id, flags) to use. */
+export type Encoder = (w: ByteWriter, frame: RequestFrameOptions) => void;
+/**
+ * Turns a successful response into the caller's result, synchronously: the frame's bytes are
+ * only valid during the call (they may be a view of the socket's receive buffer).
+ */
+export type Decoder<T> = (response: Response) => T;
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  decode: Decoder<unknown>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** The caller was already answered (timeout or abort); the id waits for the late response. */
+  done: boolean;
+}
+
+interface Queued {
+  encode: Encoder;
+  pending: Pending;
+  opts: SendOptions;
+}
+
+const enum State {
+  Handshake,
+  Ready,
+  Closing,
+  Closed,
+}
+
+/** Raised inside the handshake when the server refuses the protocol version we offered. */
+class VersionRefused extends Error {}
+
+const NO_OPTIONS: SendOptions = {};
+
+/**
+ * A single connection. Open it with {@link Connection.open}; it is ready when that resolves.
+ *
+ * @example
+ * ```ts ignore
+ * const conn = await Connection.open({ host: "127.0.0.1", port: 9042, transport });
+ * const res = await conn.send((w, f) => encodeOptions(w, f), (r) => r.message);
+ * await conn.close();
+ * ```
+ */
+export class Connection {
+  /** "host:port". */
+  readonly address: string;
+  #opts: ConnectionOptions;
+  #socket: Socket | null = null;
+  #state = State.Handshake;
+  #version: ProtocolVersion;
+  /** Set once STARTUP negotiated it. */
+  #compressor: Compressor | undefined;
+  #segmented = false;
+  #frames: FrameDecoder;
+  #segments: SegmentDecoder | null = null;
+  #ids: StreamIds;
+  #pending: (Pending | undefined)[];
+  #queue: Queued[] = [];
+  #queueHead = 0;
+  #out = new ByteWriter(16 * 1024);
+  /** Start offsets of the frames in {@link #out}, for v5 segment packing. */
+  #frameStarts: number[] = [];
+  #flushScheduled = false;
+  #blocked = false;
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+  #heartbeat: ReturnType<typeof setTimeout> | undefined;
+  #lastRead = 0;
+  #closeError: Error | undefined;
+  #supported: Record<string, string[]> = {};
+
+  private constructor(opts: ConnectionOptions, version: ProtocolVersion) {
+    this.#opts = opts;
+    this.address = `${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
+    this.#version = version;
+    this.#frames = new FrameDecoder({ maxFrameLength: opts.maxFrameLength });
+    this.#ids = new StreamIds(opts.maxRequests ?? 2048);
+    this.#pending = new Array(this.#ids.capacity);
+  }
+
+  /** The negotiated protocol version. */
+  get protocolVersion(): ProtocolVersion {
+    return this.#version;
+  }
+
+  /** True when compression was negotiated. */
+  get compressed(): boolean {
+    return this.#compressor !== undefined;
+  }
+
+  /** The server's SUPPORTED options from the handshake. */
+  get supported(): Readonly<Record<string, string[]>> {
+    return this.#supported;
+  }
+
+  /** Requests sent and not yet answered (including ones whose caller gave up). */
+  get inFlight(): number {
+    return this.#ids.inUse;
+  }
+
+  /** Requests waiting for a free stream id. */
+  get queued(): number {
+    return this.#queue.length - this.#queueHead;
+  }
+
+  /** True until the connection closes or fails. */
+  get open(): boolean {
+    return this.#state === State.Ready;
+  }
+
+  /** Why the connection closed, if it failed. */
+  get closeError(): Error | undefined {
+    return this.#closeError;
+  }
+
+  /**
+   * Connects and completes the handshake, falling back from v5 to v4 when the server refuses v5.
+   * Rejects with a {@link ConnectionError} (cause: the transport's error), an
+   * `AuthenticationError`, or an {@link AbortError}.
+   */
+  static async open(opts: ConnectionOptions): Promise<Connection> {
+    const first = opts.protocolVersion ?? 5;
+    try {
+      return await Connection.#openAt(opts, first);
+    } catch (e) {
+      if (e instanceof VersionRefused && first > 4) return await Connection.#openAt(opts, 4);
+      if (e instanceof VersionRefused) {
+        throw new ConnectionError(
+          `${opts.host}:${opts.port}`,
+          `server refused protocol v${first}: ${e.message}`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  static async #openAt(opts: ConnectionOptions, version: ProtocolVersion): Promise<Connection> {
+    const conn = new Connection(opts, version);
+    const timeout = opts.connectTimeout ?? 5000;
+    const signal = opts.signal;
+    try {
+      conn.#socket = await opts.transport.connect(
+        { host: opts.host, port: opts.port, tls: opts.tls, signal, connectTimeout: timeout },
+        { onData: (c) => conn.#onData(c), onClose: (e) => conn.#onSocketClose(e) },
+      );
+    } catch (e) {
+      if (signal?.aborted) throw new AbortError(signal.reason);
+      throw new ConnectionError(conn.address, `cannot connect: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    try {
+      await conn.#handshake({ timeout, signal });
+    } catch (e) {
+      conn.#fail(e as Error);
+      if (e instanceof ServerProtocolError) throw new VersionRefused(e.message);
+      // A server that cannot parse our version's header may just hang up.
+      if (e instanceof ConnectionError && version > 4 && conn.#lastRead === 0) {
+        throw new VersionRefused(e.message);
+      }
+      throw e;
+    }
+    conn.#state = State.Ready;
+    conn.#scheduleHeartbeat();
+    return conn;
+  }
+
+  async #handshake(o: SendOptions): Promise<void> {
+    const supported = await this.send((w, f) => encodeOptions(w, f), (r) => r.message, o);
+    if (supported.kind !== "supported") throw unexpected("SUPPORTED", supported.kind);
+    this.#supported = supported.options;
+    // A server that only offers v5 as beta (Cassandra 4.0 betas) gets v4: beta protocols change.
+    const versions = supported.options.PROTOCOL_VERSIONS ?? [];
+    if (this.#version === 5 && versions.some((v) => v.startsWith("5/") && v.includes("beta"))) {
+      throw new VersionRefused("the server offers v5 only as a beta");
+    }
+    const startup: Record<string, string> = {
+      CQL_VERSION: "3.0.0",
+      DRIVER_NAME,
+      DRIVER_VERSION,
+    };
+    const c = this.#opts.compressor;
+    const useCompression = c !== undefined &&
+      (supported.options.COMPRESSION ?? []).includes(c.name);
+    if (useCompression) startup.COMPRESSION = c.name;
+    const ready = await this.send((w, f) => encodeStartup(w, f, startup), (r) => {
+      // From here on both sides use the negotiated compression and, in v5, segments.
+      this.#afterStartup(useCompression ? c : undefined);
+      return r.message;
+    }, o);
+    if (ready.kind === "ready") return;
+    if (ready.kind !== "authenticate") throw unexpected("READY or AUTHENTICATE", ready.kind);
+    const provider = this.#opts.authProvider;
+    if (!provider) {
+      throw new AuthenticationError(
+        0x0100,
+        `${this.address} requires authentication (${ready.authenticator}) but no credentials were given`,
+      );
+    }
+    const auth = provider.newAuthenticator(this.address, ready.authenticator);
+    let token = await auth.initialResponse();
+    for (let round = 0; round < 100; round++) {
+      const res = await this.send((w, f) => encodeAuthResponse(w, f, token), (r) => r.message, o);
+      if (res.kind === "authSuccess") {
+        auth.onSuccess?.(res.token);
+        return;
+      }
+      if (res.kind !== "authChallenge") throw unexpected("AUTH_CHALLENGE", res.kind);
+      token = await auth.evaluateChallenge(res.token);
+    }
+    throw new ConnectionError(this.address, "authentication did not finish after 100 rounds");
+  }
+
+  #afterStartup(compressor: Compressor | undefined): void {
+    this.#compressor = compressor;
+    if (this.#version < 5) return;
+    this.#segmented = true;
+    const segments = new SegmentDecoder({
+      compressor,
+      maxFrameLength: this.#opts.maxFrameLength,
+    });
+    for (const rest of this.#frames.detach()) segments.push(rest);
+    this.#segments = segments;
+  }
+
+  /** Subscribes this connection to server events (TOPOLOGY_CHANGE, STATUS_CHANGE, SCHEMA_CHANGE). */
+  async register(events: readonly string[], opts: SendOptions = NO_OPTIONS): Promise<void> {
+    const res = await this.send((w, f) => encodeRegister(w, f, events), (r) => r.message, opts);
+    if (res.kind !== "ready") throw unexpected("READY", res.kind);
+  }
+
+  /**
+   * Sends one request. `encode` writes the frame; `decode` maps the response synchronously.
+   * Rejects with the server's error (a `ResponseError`), {@link RequestTimeoutError},
+   * {@link AbortError}, {@link ConnectionError}, or whatever `encode`/`decode` threw.
+   */
+  send<T>(encode: Encoder, decode: Decoder<T>, opts: SendOptions = NO_OPTIONS): Promise<T> {
+    if (this.#state >= State.Closing) {
+      return Promise.reject(this.#closeError ?? new ClosedError("connection"));
+    }
+    const signal = opts.signal;
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        decode,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        done: false,
+      };
+      this.#inFlight++;
+      const timeout = opts.timeout ?? 0;
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => {
+          pending.timer = undefined;
+          this.#giveUp(pending, new RequestTimeoutError(this.address, timeout));
+        }, timeout);
+      }
+      if (signal) {
+        pending.onAbort = () => this.#giveUp(pending, new AbortError(signal.reason));
+        signal.addEventListener("abort", pending.onAbort, { once: true });
+      }
+      const id = this.#queueHead === this.#queue.length ? this.#ids.acquire() : -1;
+      if (id < 0) this.#queue.push({ encode, pending, opts });
+      else this.#write(id, encode, pending, opts);
+    });
+  }
+
+  #write(id: number, encode: Encoder, pending: Pending, opts: SendOptions): void {
+    const w = this.#out;
+    const start = w.length;
+    try {
+      encode(w, {
+        version: this.#version,
+        stream: id,
+        tracing: opts.tracing,
+        customPayload: opts.customPayload,
+      });
+      // STARTUP and OPTIONS are never compressed; v5 compresses whole segments instead.
+      const c = this.#compressor;
+      if (c !== undefined && !this.#segmented && w.length > start) {
+        const opcode = w.buf[start + 4];
+        if (opcode !== Opcode.Startup && opcode !== Opcode.Options) compressFrameV4(w, start, c);
+      }
+    } catch (e) {
+      w.length = start;
+      this.#ids.release(id);
+      this.#settle(pending);
+      pending.reject(e instanceof Error ? e : new Error(String(e)));
+      this.#dispatchQueued();
+      return;
+    }
+    this.#pending[id] = pending;
+    if (this.#segmented) this.#frameStarts.push(start);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  /** Writes everything encoded since the last flush in one socket write. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const w = this.#out;
+    const socket = this.#socket;
+    if (w.length === 0 || socket === null || this.#blocked || this.#state === State.Closed) return;
+    let bytes: Uint8Array;
+    if (this.#segmented) {
+      const starts = this.#frameStarts;
+      const frames = new Array<Uint8Array>(starts.length);
+      for (let i = 0; i < starts.length; i++) {
+        frames[i] = w.buf.subarray(starts[i], i + 1 < starts.length ? starts[i + 1] : w.length);
+      }
+      // Each segment adds at most 12 bytes of header and CRC to up to 128 KiB of payload.
+      const seg = new ByteWriter(w.length + 12 * (Math.ceil(w.length / MAX_SEGMENT_PAYLOAD) + 1));
+      encodeSegments(frames, seg, { compressor: this.#compressor });
+      bytes = seg.buf.subarray(0, seg.length);
+      starts.length = 0;
+    } else {
+      bytes = w.toBytes();
+    }
+    w.reset();
+    if (w.buf.length > 1 << 20) this.#out = new ByteWriter(16 * 1024); // don't pin a huge buffer
+    if (!socket.write(bytes)) {
+      this.#blocked = true;
+      socket.drained().then(() => {
+        this.#blocked = false;
+        this.#flush();
+      });
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
+    this.#lastRead = Date.now();
+    try {
+      if (this.#segments !== null) {
+        this.#segments.push(chunk);
+        for (let f = this.#segments.next(); f !== null; f = this.#segments.next()) {
+          this.#onFrame(f);
+        }
+      } else {
+        this.#frames.push(chunk);
+        for (let f = this.#frames.next(); f !== null; f = this.#frames.next()) {
+          this.#onFrame(f);
+          // STARTUP's answer switched us to segments: the rest of the bytes belong to them.
+          if (this.#segments !== null) {
+            const segments = this.#segments as SegmentDecoder;
+            for (let g = segments.next(); g !== null; g = segments.next()) this.#onFrame(g);
+            break;
+          }
+        }
+      }
+    } catch (e) {
+      this.#fail(
+        new ConnectionError(this.address, `bad data from server: ${(e as Error).message}`, {
+          cause: e,
+        }),
+      );
+    }
+  }
+
+  #onFrame(raw: Frame): void {
+    const stream = raw.header.stream;
+    if (stream < 0) {
+      this.#onEventFrame(raw);
+      return;
+    }
+    const pending = stream < this.#pending.length ? this.#pending[stream] : undefined;
+    if (pending === undefined) {
+      throw new ProtocolError(`response on stream ${stream}, which has no request`);
+    }
+    this.#pending[stream] = undefined;
+    this.#ids.release(stream);
+    if (!pending.done) {
+      this.#settle(pending);
+      try {
+        const res = decodeResponse(this.#inflate(raw), {
+          maxFrameLength: this.#opts.maxFrameLength,
+        });
+        if (res.message.kind === "error") pending.reject(res.message.error);
+        else pending.resolve(pending.decode(res));
+      } catch (e) {
+        // A malformed body concerns this request only: the frame boundaries are intact.
+        pending.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    this.#dispatchQueued();
+  }
+
+  #onEventFrame(raw: Frame): void {
+    const res = decodeResponse(this.#inflate(raw), { maxFrameLength: this.#opts.maxFrameLength });
+    if (res.message.kind === "event" && this.#opts.onEvent) {
+      try {
+        this.#opts.onEvent(res.message);
+      } catch { /* a listener's bug must not kill the connection */ }
+    }
+  }
+
+  /**
+   * v4 body decompression. Cassandra already compresses its answer to STARTUP, before we could
+   * mark compression as negotiated, so any frame flagged compressed is inflated with the codec
+   * we offered.
+   */
+  #inflate(raw: Frame): Frame {
+    if ((raw.header.flags & FrameFlag.Compression) === 0) return raw;
+    const c = this.#opts.compressor;
+    if (c === undefined) throw new ProtocolError("compressed frame, but compression is off");
+    return decompressFrameV4(raw, c, this.#opts.maxFrameLength);
+  }
+
+  /** The caller is answered (timeout/abort) but the stream id stays reserved until the reply. */
+  #giveUp(pending: Pending, error: Error): void {
+    if (pending.done) return;
+    const i = this.#queue.findIndex((q, k) => k >= this.#queueHead && q.pending === pending);
+    if (i >= 0) this.#queue.splice(i, 1);
+    this.#settle(pending);
+    pending.reject(error);
+  }
+
+  /** Marks the caller answered: timers and listeners off, in-flight count down. */
+  #settle(p: Pending): void {
+    p.done = true;
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (p.onAbort) p.signal!.removeEventListener("abort", p.onAbort);
+    if (--this.#inFlight === 0 && this.#idleWaiters.length > 0) {
+      for (const w of this.#idleWaiters.splice(0)) w();
+    }
+  }
+
+  #dispatchQueued(): void {
+    while (this.#queueHead < this.#queue.length) {
+      const id = this.#ids.acquire();
+      if (id < 0) return;
+      const q = this.#queue[this.#queueHead];
+      this.#queue[this.#queueHead++] = undefined as unknown as Queued;
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
+      this.#write(id, q.encode, q.pending, q.opts);
+    }
+  }
+
+  #scheduleHeartbeat(): void {
+    const interval = this.#opts.heartbeatInterval ?? 30_000;
+    if (interval <= 0 || this.#state !== State.Ready) return;
+    this.#heartbeat = setTimeout(() => {
+      this.#heartbeat = undefined;
+      if (this.#state !== State.Ready) return;
+      const idle = Date.now() - this.#lastRead;
+      if (idle < interval) {
+        this.#scheduleHeartbeat();
+        return;
+      }
+      const timeout = this.#opts.heartbeatTimeout ?? 12_000;
+      this.send((w, f) => encodeOptions(w, f), () => undefined, { timeout }).then(
+        () => this.#scheduleHeartbeat(),
+        (e) => {
+          if (this.#state === State.Ready) {
+            this.#fail(
+              new ConnectionError(this.address, `heartbeat failed: ${(e as Error).message}`, {
+                cause: e,
+              }),
+            );
+          }
+        },
+      );
+    }, interval);
+    unrefTimer(this.#heartbeat);
+  }
+
+  #onSocketClose(error?: Error): void {
+    if (this.#state === State.Closed) return;
+    this.#fail(
+      new ConnectionError(
+        this.address,
+        error ? `connection lost: ${error.message}` : "connection closed",
+        { cause: error },
+      ),
+    );
+  }
+
+  /** Fails every pending and queued request with `error` and closes the socket. */
+  #fail(error: Error): void {
+    if (this.#state === State.Closed) return;
+    this.#state = State.Closed;
+    this.#closeError = error;
+    if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
+    const failure = error instanceof ConnectionError || error instanceof AuthenticationError
+      ? error
+      : new ConnectionError(this.address, error.message, { cause: error });
+    for (let i = 0; i < this.#pending.length; i++) {
+      const p = this.#pending[i];
+      if (p === undefined) continue;
+      this.#pending[i] = undefined;
+      if (!p.done) {
+        this.#settle(p);
+        p.reject(failure);
+      }
+    }
+    for (let i = this.#queueHead; i < this.#queue.length; i++) {
+      const q = this.#queue[i];
+      this.#settle(q.pending);
+      q.pending.reject(failure);
+    }
+    this.#queue = [];
+    this.#queueHead = 0;
+    for (const w of this.#idleWaiters.splice(0)) w();
+    this.#socket?.close();
+    try {
+      this.#opts.onClose?.(failure);
+    } catch { /* the owner's bug must not escape into the socket callback */ }
+  }
+
+  /**
+   * Closes gracefully: new requests are refused, requests already issued finish (each bounded by
+   * its own timeout), then the socket closes.
+   */
+  async close(): Promise<void> {
+    if (this.#state >= State.Closing) return;
+    this.#state = State.Closing;
+    if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
+    if (this.#inFlight > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
+    // A failure while we waited has already closed everything.
+    if ((this.#state as State) === State.Closed) return;
+    this.#state = State.Closed;
+    this.#socket?.close();
+    try {
+      this.#opts.onClose?.();
+    } catch { /* see #fail */ }
+  }
+
+  /** Closes at once, failing whatever is pending with `reason`. */
+  destroy(reason?: Error): void {
+    this.#fail(reason ?? new ConnectionError(this.address, "connection destroyed"));
+  }
+}
+
+function unexpected(expected: string, got: string): ProtocolError {
+  return new ProtocolError(`expected ${expected} from the server, got ${got}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * Errors raised by the driver itself (as opposed to errors the server sends, in
+ * `protocol/server-errors.ts`). Every failure a caller sees is an instance of one of these, a
+ * server error, a `ProtocolError`, or a `TypeError` for bad arguments: never a string.
+ *
+ * @module
+ */
+
+/** A connection could not be opened, or broke while requests were on it. */
+export class ConnectionError extends Error {
+  override name = "ConnectionError";
+  /** "host:port" of the node. */
+  readonly address: string;
+  /** Creates the error for the node at `address`. */
+  constructor(address: string, message: string, options?: ErrorOptions) {
+    super(`${address}: ${message}`, options);
+    this.address = address;
+  }
+}
+
+/** A request got no answer within its timeout. The node may still execute it. */
+export class RequestTimeoutError extends Error {
+  override name = "RequestTimeoutError";
+  /** "host:port" of the node that did not answer. */
+  readonly address: string;
+  /** The timeout that expired, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Creates the error for a request sent to `address`. */
+  constructor(address: string, timeoutMs: number) {
+    super(`${address}: no response within ${timeoutMs} ms`);
+    this.address = address;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired. Its `name` is "AbortError", as with `fetch`, and its `cause`
+ * is the signal's reason.
+ */
+export class AbortError extends Error {
+  override name = "AbortError";
+  /** Creates the error; `reason` is the signal's reason. */
+  constructor(reason?: unknown) {
+    super(
+      reason instanceof Error && reason.message ? `aborted: ${reason.message}` : "aborted",
+      { cause: reason },
+    );
+  }
+}
+
+/** No node could serve a request; `errors` says what went wrong with each node tried. */
+export class NoHostAvailableError extends Error {
+  override name = "NoHostAvailableError";
+  /** The error per node ("host:port"), in the order they were tried. */
+  readonly errors: ReadonlyMap<string, Error>;
+  /** Creates the error from the per-node errors. */
+  constructor(errors: ReadonlyMap<string, Error>, message?: string) {
+    const detail = [...errors].map(([a, e]) => `${a}: ${e.message}`).join("; ");
+    super(
+      message ?? (errors.size === 0 ? "no node to try" : `all nodes failed (${detail})`),
+      { cause: errors.size === 1 ? [...errors.values()][0] : undefined },
+    );
+    this.errors = errors;
+  }
+}
+
+/** Thrown for calls on a client or connection after `close()`. */
+export class ClosedError extends Error {
+  override name = "ClosedError";
+  /** Creates the error. */
+  constructor(what = "client") {
+    super(`the ${what} is closed`);
+  }
+}
+
+/** Throws the right error if `signal` has already fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(signal.reason);
+}
