@@ -2,14 +2,105 @@
  * cql: an Apache Cassandra and ScyllaDB driver for Deno, Bun, Node and edge runtimes.
  *
  * @example
- * ```ts
- * import { ProtocolError } from "@cql/driver";
- * console.log(new ProtocolError("bad frame").name); // "ProtocolError"
+ * ```ts ignore
+ * import { Client } from "@cql/driver";
+ *
+ * const client = new Client({ contactPoints: ["127.0.0.1"], localDataCenter: "datacenter1" });
+ * const rs = await client.execute("SELECT release_version FROM system.local");
+ * console.log(rs.first()?.release_version);
+ * for await (const row of client.stream("SELECT * FROM ks.events WHERE day = ?", ["2026-11-25"])) {
+ *   console.log(row);
+ * }
+ * await client.close();
  * ```
  *
  * @module
  */
+export {
+  type BatchOptions,
+  type BatchQuery,
+  Client,
+  type ExecuteOptions,
+} from "./src/client/client.ts";
+export { type ClientOptions, type ClientTlsOptions } from "./src/client/options.ts";
+export { type PageFetcher, ResultSet } from "./src/client/result-set.ts";
+export type { Params } from "./src/client/values.ts";
+export { Host } from "./src/client/host.ts";
+export {
+  type LoadBalancingPolicy,
+  type RequestInfo,
+  RoundRobinPolicy,
+} from "./src/client/policies/load-balancing.ts";
+export {
+  DefaultRetryPolicy,
+  type RetryContext,
+  type RetryDecision,
+  type RetryPolicy,
+} from "./src/client/policies/retry.ts";
+export {
+  type Authenticator,
+  type AuthProvider,
+  PlainTextAuthProvider,
+} from "./src/connection/auth.ts";
+export {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  NoHostAvailableError,
+  RequestTimeoutError,
+} from "./src/errors.ts";
 export { ProtocolError } from "./src/protocol/errors.ts";
+export {
+  AlreadyExistsError,
+  AuthenticationError,
+  CasWriteUnknownError,
+  CdcWriteFailureError,
+  ConfigError,
+  CqlSyntaxError,
+  ErrorCode,
+  FunctionFailureError,
+  InvalidQueryError,
+  IsBootstrappingError,
+  OverloadedError,
+  ReadFailureError,
+  ReadTimeoutError,
+  ResponseError,
+  ServerError,
+  ServerProtocolError,
+  TruncateError,
+  UnauthorizedError,
+  UnavailableError,
+  UnpreparedError,
+  WriteFailureError,
+  WriteTimeoutError,
+} from "./src/protocol/server-errors.ts";
+export { Consistency, type ConsistencyName } from "./src/protocol/consistency.ts";
+export type { ConsistencyLevel } from "./src/protocol/requests.ts";
+export type {
+  CollectionType,
+  ColumnSpec,
+  CustomType,
+  DataType,
+  MapType,
+  PrimitiveType,
+  PrimitiveTypeName,
+  TupleType,
+  UdtType,
+  VectorType,
+} from "./src/protocol/types/datatype.ts";
+export type { Row } from "./src/protocol/types/row-decoder.ts";
+export { type Unset, unset } from "./src/protocol/types/unset.ts";
+export { Decimal } from "./src/protocol/types/decimal.ts";
+export { LocalDate } from "./src/protocol/types/local-date.ts";
+export { LocalTime } from "./src/protocol/types/local-time.ts";
+export { Duration } from "./src/protocol/types/duration.ts";
+export {
+  isUuid,
+  randomUuid,
+  timeuuid,
+  type TimeuuidOptions,
+  timeuuidToDate,
+} from "./src/protocol/types/uuid.ts";
 export type {
   ConnectOptions,
   Socket,

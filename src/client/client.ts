@@ -1,0 +1,595 @@
+/**
+ * The client: what applications use. It owns the nodes and their pools, the prepared statement
+ * cache and the policies, and runs each request through a query plan with retries.
+ *
+ * @module
+ */
+import type { Connection, ConnectionOptions, SendOptions } from "../connection/connection.ts";
+import {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  NoHostAvailableError,
+  throwIfAborted,
+} from "../errors.ts";
+import type { Compressor } from "../protocol/compression.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import {
+  type BatchStatement,
+  BatchType,
+  type ConsistencyLevel,
+  encodeBatch,
+  encodeExecute,
+  encodeQuery,
+} from "../protocol/requests.ts";
+import type { Response, RowsResult } from "../protocol/responses.ts";
+import { AuthenticationError, ResponseError, UnpreparedError } from "../protocol/server-errors.ts";
+import type { ColumnSpec } from "../protocol/types/datatype.ts";
+import { createRowDecoder, type Row, type RowDecoder } from "../protocol/types/row-decoder.ts";
+import { formatUuid } from "../protocol/types/uuid.ts";
+import { typeToString } from "../protocol/types/datatype.ts";
+import type { Transport } from "../transport/types.ts";
+import { Host } from "./host.ts";
+import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
+import { type LoadBalancingPolicy, RoundRobinPolicy } from "./policies/load-balancing.ts";
+import { DefaultRetryPolicy, type RetryPolicy } from "./policies/retry.ts";
+import { type Prepared, PreparedCache } from "./prepared.ts";
+import { ResultSet } from "./result-set.ts";
+import { bindPrepared, bindUnprepared, hasParams, type Params } from "./values.ts";
+
+/** Options of one `execute`, `stream` or `pages` call. */
+export interface ExecuteOptions {
+  /** Prepare the statement (cached) and execute it. Default: true when there are parameters. */
+  prepare?: boolean;
+  /** Rows per page. */
+  pageSize?: number;
+  /** Start at this page (from a previous result's `pagingState`). */
+  pagingState?: Uint8Array;
+  /** Consistency level, by name ("LOCAL_QUORUM") or code. */
+  consistency?: ConsistencyLevel;
+  /** Serial consistency for conditional statements ("SERIAL" or "LOCAL_SERIAL"). */
+  serialConsistency?: ConsistencyLevel;
+  /** Write timestamp in microseconds since the epoch. */
+  timestamp?: bigint;
+  /** The statement may safely run more than once (lets the retry policy try another node). */
+  idempotent?: boolean;
+  /** Keyspace to run in (protocol v5). */
+  keyspace?: string;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the answer (per attempt); overrides `requestTimeout`. */
+  timeout?: number;
+  /** Ask the server to trace the request; the result's `tracingId` names the session. */
+  tracing?: boolean;
+  /** Custom payload for a server-side QueryHandler. */
+  customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
+}
+
+/** One statement of a batch: a query string, or a query with its parameters. */
+export type BatchQuery = string | { query: string; params?: Params };
+
+/** Options of `batch`. */
+export interface BatchOptions extends Omit<ExecuteOptions, "pageSize" | "pagingState" | "tracing"> {
+  /** "logged" (default), "unlogged" or "counter". */
+  type?: "logged" | "unlogged" | "counter";
+  /** Ask the server to trace the batch. */
+  tracing?: boolean;
+}
+
+const BATCH_TYPES = {
+  logged: BatchType.Logged,
+  unlogged: BatchType.Unlogged,
+  counter: BatchType.Counter,
+} as const;
+
+/**
+ * A Cassandra client: connects lazily (or on {@link Client.connect}), pools connections per node,
+ * prepares and caches statements, pages with async iterators, and retries by policy.
+ *
+ * @example
+ * ```ts ignore
+ * import { Client } from "@cql/driver";
+ * const client = new Client({ contactPoints: ["127.0.0.1"], localDataCenter: "datacenter1" });
+ * const rs = await client.execute("SELECT release_version FROM system.local");
+ * console.log(rs.first()?.release_version);
+ * for await (const row of client.stream("SELECT * FROM ks.big", [], { pageSize: 1000 })) {
+ *   console.log(row);
+ * }
+ * await client.close();
+ * ```
+ */
+export class Client {
+  readonly #opts: ResolvedOptions;
+  readonly #lbp: LoadBalancingPolicy;
+  readonly #retry: RetryPolicy;
+  readonly #prepared = new PreparedCache();
+  readonly #decoders = new Map<string, RowDecoder>();
+  #hosts: Host[] = [];
+  #connecting: Promise<void> | null = null;
+  #connected = false;
+  #closed = false;
+  #keyspace: string | undefined;
+  #version: 4 | 5;
+  #transport: Transport | undefined;
+  #compressor: Compressor | undefined;
+
+  /** Creates a client; nothing connects until {@link Client.connect} or the first request. */
+  constructor(options: ClientOptions) {
+    this.#opts = resolveOptions(options);
+    this.#lbp = options.loadBalancing ?? new RoundRobinPolicy(this.#opts.localDataCenter);
+    this.#retry = options.retry ?? new DefaultRetryPolicy();
+    this.#keyspace = this.#opts.keyspace;
+    this.#version = this.#opts.protocolVersion;
+  }
+
+  /** The protocol version in use (after connecting; before, the highest that will be tried). */
+  get protocolVersion(): 4 | 5 {
+    return this.#version;
+  }
+
+  /** The keyspace requests run in by default (changes after a `USE` statement). */
+  get keyspace(): string | undefined {
+    return this.#keyspace;
+  }
+
+  /** The nodes this client knows. */
+  get hosts(): readonly Host[] {
+    return this.#hosts;
+  }
+
+  /**
+   * Connects to the first contact point that answers and negotiates the protocol version.
+   * Idempotent; requests call it themselves. Rejects with {@link NoHostAvailableError} (per-node
+   * errors inside) or, for bad credentials, the server's `AuthenticationError`.
+   */
+  connect(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError());
+    if (this.#connected) return Promise.resolve();
+    if (this.#connecting === null) {
+      this.#connecting = this.#doConnect().then(
+        () => {
+          this.#connected = true;
+        },
+        (e) => {
+          this.#connecting = null;
+          throw e;
+        },
+      );
+    }
+    return this.#connecting;
+  }
+
+  async #doConnect(): Promise<void> {
+    const o = this.#opts;
+    if (!this.#transport) {
+      this.#transport = o.transport ??
+        await (await import("../transport/detect.ts")).defaultTransport();
+    }
+    if (o.compression === "lz4" && !this.#compressor) {
+      const { loadLz4 } = await import("../compression/lz4.ts");
+      this.#compressor = await loadLz4(o.lz4Wasm);
+    }
+    if (this.#hosts.length === 0) {
+      const ctx = {
+        connectionsPerHost: o.connectionsPerHost,
+        connectionOptions: () => this.#connectionOptions(),
+        initConnection: (c: Connection) => this.#initConnection(c),
+      };
+      const seen = new Set<string>();
+      for (const cp of o.contactPoints) {
+        const h = new Host(cp.host, cp.port, ctx);
+        if (seen.has(h.address)) continue;
+        seen.add(h.address);
+        this.#hosts.push(h);
+      }
+    }
+    const errors = new Map<string, Error>();
+    for (const host of this.#hosts) {
+      try {
+        const conn = await host.borrow();
+        // Every later connection speaks the version the first one negotiated.
+        this.#version = conn.protocolVersion;
+        return;
+      } catch (e) {
+        if (e instanceof AuthenticationError) throw e;
+        errors.set(host.address, e as Error);
+      }
+    }
+    throw new NoHostAvailableError(errors);
+  }
+
+  #connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent"> {
+    const o = this.#opts;
+    return {
+      transport: this.#transport!,
+      tls: o.tls,
+      protocolVersion: this.#version,
+      compressor: this.#compressor,
+      authProvider: o.authProvider,
+      connectTimeout: o.connectTimeout,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeout: o.requestTimeout || 12_000,
+      maxRequests: o.maxRequestsPerConnection,
+      maxFrameLength: o.maxFrameLength,
+    };
+  }
+
+  async #initConnection(conn: Connection): Promise<void> {
+    const ks = this.#keyspace;
+    if (ks !== undefined) {
+      await conn.send(
+        (w, f) => encodeQuery(w, f, `USE ${quoteIdentifier(ks)}`, { consistency: "ONE" }),
+        () => undefined,
+        { timeout: this.#opts.connectTimeout },
+      );
+    }
+    connKeyspace.set(conn, ks);
+  }
+
+  /**
+   * Runs one statement and returns the first page of its result.
+   *
+   * @example
+   * ```ts ignore
+   * const rs = await client.execute("SELECT * FROM users WHERE id = ?", [id]);
+   * await client.execute("INSERT INTO users (id, name) VALUES (:id, :name)", { id, name });
+   * interface User { id: string; name: string }
+   * const user = (await client.execute<User>("SELECT id, name FROM users LIMIT 1")).first();
+   * ```
+   */
+  execute<T = Row>(
+    query: string,
+    params?: Params,
+    options: ExecuteOptions = {},
+  ): Promise<ResultSet<T>> {
+    try {
+      checkQuery(query);
+      checkOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#executePage<T>(query, params, options, options.pagingState);
+  }
+
+  /**
+   * Every row of a query, page after page, fetching the next page while the current one is
+   * consumed. Leaving the loop stops fetching.
+   */
+  async *stream<T = Row>(
+    query: string,
+    params?: Params,
+    options: ExecuteOptions = {},
+  ): AsyncGenerator<T, void, undefined> {
+    const first = await this.execute<T>(query, params, options);
+    yield* first;
+  }
+
+  /** The result page by page, each with its `pagingState` to resume from. */
+  async *pages<T = Row>(
+    query: string,
+    params?: Params,
+    options: ExecuteOptions = {},
+  ): AsyncGenerator<ResultSet<T>, void, undefined> {
+    const first = await this.execute<T>(query, params, options);
+    yield* first.pages();
+  }
+
+  #executePage<T>(
+    query: string,
+    params: Params | undefined,
+    options: ExecuteOptions,
+    pagingState: Uint8Array | undefined,
+  ): Promise<ResultSet<T>> {
+    const o = this.#opts;
+    const prepare = options.prepare ?? hasParams(params);
+    const keyspace = options.keyspace ?? this.#keyspace;
+    const send = this.#sendOptions(options);
+    const fetch = (state: Uint8Array, signal: AbortSignal) =>
+      this.#executePage<T>(
+        query,
+        params,
+        { ...options, signal: anySignal(options.signal, signal) },
+        state,
+      );
+    const base = {
+      consistency: options.consistency ?? o.consistency,
+      serialConsistency: options.serialConsistency ?? o.serialConsistency,
+      pageSize: options.pageSize ?? o.pageSize,
+      pagingState,
+      timestamp: options.timestamp,
+      keyspace: options.keyspace,
+    };
+    if (!prepare) {
+      const values = bindUnprepared(params);
+      return this.#run({ keyspace }, options, async (conn) => {
+        await this.#useKeyspace(conn, send);
+        return await conn.send(
+          (w, f) => encodeQuery(w, f, query, { ...base, values }),
+          (r) => this.#toResultSet<T>(r, null, fetch),
+          send,
+        );
+      });
+    }
+    return this.#run({ keyspace }, options, async (conn) => {
+      await this.#useKeyspace(conn, send);
+      let prepared = await this.#prepared.get(conn, query, keyspace, send);
+      const values = bindPrepared(prepared.variables, params);
+      const exec = (p: Prepared) =>
+        conn.send(
+          (w, f) =>
+            encodeExecute(w, f, p.id, p.resultMetadataId, {
+              ...base,
+              values,
+              // Without v5's metadata id an altered table would be decoded with stale columns.
+              skipMetadata: f.version >= 5 && p.columns !== null,
+            }),
+          (r) => this.#toResultSet<T>(r, p, fetch),
+          send,
+        );
+      try {
+        return await exec(prepared);
+      } catch (e) {
+        if (!(e instanceof UnpreparedError)) throw e;
+        prepared = await this.#prepared.reprepare(conn, query, keyspace, send);
+        return await exec(prepared);
+      }
+    });
+  }
+
+  /**
+   * Statements without an explicit keyspace run in the connection's: after a `USE` on one
+   * connection, bring the others in line before they serve a request.
+   */
+  async #useKeyspace(conn: Connection, send: SendOptions): Promise<void> {
+    const ks = this.#keyspace;
+    if (ks === undefined || connKeyspace.get(conn) === ks) return;
+    await conn.send(
+      (w, f) => encodeQuery(w, f, `USE ${quoteIdentifier(ks)}`, { consistency: "ONE" }),
+      () => undefined,
+      send,
+    );
+    connKeyspace.set(conn, ks);
+  }
+
+  #sendOptions(options: ExecuteOptions | BatchOptions): SendOptions {
+    return {
+      timeout: options.timeout ?? this.#opts.requestTimeout,
+      signal: options.signal,
+      tracing: options.tracing,
+      customPayload: options.customPayload,
+    };
+  }
+
+  /** Runs in `onData`: the frame's bytes must be decoded now. */
+  #toResultSet<T>(
+    r: Response,
+    prepared: Prepared | null,
+    fetch: (state: Uint8Array, signal: AbortSignal) => Promise<ResultSet<T>>,
+  ): ResultSet<T> {
+    const m = r.message;
+    const envelope = {
+      warnings: r.warnings,
+      tracingId: r.tracingId ? formatUuid(r.tracingId) : null,
+      customPayload: r.customPayload ?? null,
+    };
+    if (m.kind === "rows") {
+      const { columns, decoder } = this.#rowsDecoder(m, prepared);
+      const c = m.content;
+      return new ResultSet<T>({
+        ...envelope,
+        rows: decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[],
+        columns,
+        pagingState: m.metadata.pagingState,
+        fetch: m.metadata.pagingState ? fetch : null,
+      });
+    }
+    if (m.kind === "setKeyspace") this.#keyspace = m.keyspace;
+    return new ResultSet<T>(envelope);
+  }
+
+  #rowsDecoder(
+    m: RowsResult,
+    prepared: Prepared | null,
+  ): { columns: readonly ColumnSpec[]; decoder: RowDecoder } {
+    let columns = m.metadata.columns;
+    if (prepared !== null) {
+      if (m.metadata.newMetadataId !== null && columns !== null) {
+        // v5 METADATA_CHANGED: the table changed since we prepared; adopt the new columns.
+        prepared.resultMetadataId = m.metadata.newMetadataId;
+        prepared.columns = columns;
+      }
+      columns ??= prepared.columns;
+    }
+    if (columns === null) {
+      throw new ProtocolError("rows without metadata for a statement whose columns are unknown");
+    }
+    return { columns, decoder: this.#decoderFor(columns) };
+  }
+
+  /** One decoder per column set, reused across pages and executions. */
+  #decoderFor(columns: readonly ColumnSpec[]): RowDecoder {
+    let key = "";
+    for (const c of columns) key += `${c.keyspace}.${c.table}.${c.name}:${typeToString(c.type)}|`;
+    let d = this.#decoders.get(key);
+    if (d === undefined) {
+      if (this.#decoders.size >= 512) this.#decoders.clear();
+      d = createRowDecoder(columns);
+      this.#decoders.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Runs several modifications as one batch.
+   *
+   * @example
+   * ```ts ignore
+   * await client.batch([
+   *   { query: "INSERT INTO t (k, v) VALUES (?, ?)", params: ["a", 1] },
+   *   { query: "UPDATE t SET v = ? WHERE k = ?", params: [2, "b"] },
+   * ], { type: "unlogged" });
+   * ```
+   */
+  batch(queries: readonly BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {
+    let items: { query: string; params?: Params }[];
+    try {
+      if (!Array.isArray(queries) || queries.length === 0) {
+        throw new TypeError("batch needs a non-empty array of queries");
+      }
+      items = queries.map((q) => (typeof q === "string" ? { query: q } : q));
+      for (const q of items) checkQuery(q?.query);
+      if (options.type !== undefined && !(options.type in BATCH_TYPES)) {
+        throw new TypeError(`batch type must be logged, unlogged or counter: ${options.type}`);
+      }
+      checkOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const o = this.#opts;
+    const prepare = options.prepare ?? items.some((q) => hasParams(q.params));
+    const keyspace = options.keyspace ?? this.#keyspace;
+    const send = this.#sendOptions(options);
+    const noFetch = () => Promise.reject(new Error("a batch has no pages"));
+    const encodeWith = (statements: BatchStatement[]) => (conn: Connection) =>
+      conn.send(
+        (w, f) =>
+          encodeBatch(w, f, {
+            type: BATCH_TYPES[options.type ?? "logged"],
+            statements,
+            consistency: options.consistency ?? o.consistency,
+            serialConsistency: options.serialConsistency ?? o.serialConsistency,
+            timestamp: options.timestamp,
+            keyspace: options.keyspace,
+          }),
+        (r) => this.#toResultSet<Row>(r, null, noFetch),
+        send,
+      );
+    if (!prepare) {
+      const statements = items.map((q) => ({ query: q.query, values: bindUnprepared(q.params) }));
+      return this.#run({ keyspace }, options, async (conn) => {
+        await this.#useKeyspace(conn, send);
+        return await encodeWith(statements)(conn);
+      });
+    }
+    return this.#run({ keyspace }, options, async (conn) => {
+      await this.#useKeyspace(conn, send);
+      const prepareAll = (again: boolean) =>
+        Promise.all(
+          items.map((q) =>
+            again
+              ? this.#prepared.reprepare(conn, q.query, keyspace, send)
+              : this.#prepared.get(conn, q.query, keyspace, send)
+          ),
+        );
+      const statementsFor = (ps: Prepared[]) =>
+        ps.map((p, i) => ({ id: p.id, values: bindPrepared(p.variables, items[i].params) }));
+      try {
+        return await encodeWith(statementsFor(await prepareAll(false)))(conn);
+      } catch (e) {
+        if (!(e instanceof UnpreparedError)) throw e;
+        return await encodeWith(statementsFor(await prepareAll(true)))(conn);
+      }
+    });
+  }
+
+  /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
+  async #run<T>(
+    info: { keyspace?: string },
+    options: ExecuteOptions | BatchOptions,
+    attempt: (conn: Connection) => Promise<T>,
+  ): Promise<T> {
+    if (this.#closed) throw new ClosedError();
+    const signal = options.signal;
+    throwIfAborted(signal);
+    await this.connect();
+    const idempotent = options.idempotent ?? false;
+    const errors = new Map<string, Error>();
+    let retries = 0;
+    let last: Error | undefined;
+    for (const host of this.#lbp.newQueryPlan(this.#hosts, info)) {
+      for (;;) {
+        if (this.#closed) throw new ClosedError();
+        throwIfAborted(signal);
+        let conn: Connection;
+        try {
+          conn = await host.borrow(signal);
+        } catch (e) {
+          if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
+          errors.set(host.address, e as Error);
+          break;
+        }
+        try {
+          return await attempt(conn);
+        } catch (e) {
+          if (!(e instanceof ResponseError || e instanceof ConnectionError || isTimeout(e))) {
+            throw e; // aborts, bad parameters, protocol errors: retrying cannot help
+          }
+          const decision = this.#retry.decide({ error: e as Error, idempotent, retries });
+          retries++;
+          if (decision.action === "rethrow") throw e;
+          errors.set(host.address, e as Error);
+          last = e as Error;
+          if (decision.action === "retrySameHost") continue;
+          break;
+        }
+      }
+    }
+    // The plan ran out. A server answer is more useful to the caller than "no host".
+    if (last instanceof ResponseError && errors.size === 1) throw last;
+    throw new NoHostAvailableError(errors);
+  }
+
+  /**
+   * Closes every connection. Requests already issued finish first (each bounded by its
+   * timeout); requests after `close()` reject with {@link ClosedError}.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#connecting?.catch(() => {});
+    await Promise.all(this.#hosts.map((h) => h.close()));
+  }
+}
+
+const connKeyspace = new WeakMap<Connection, string | undefined>();
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && e.name === "RequestTimeoutError";
+}
+
+function checkQuery(query: unknown): asserts query is string {
+  if (typeof query !== "string" || query.trim() === "") {
+    throw new TypeError(`query must be a non-empty string, got ${JSON.stringify(query)}`);
+  }
+}
+
+function checkOptions(o: ExecuteOptions | BatchOptions): void {
+  if (o === null || typeof o !== "object") throw new TypeError("options must be an object");
+  const e = o as ExecuteOptions;
+  if (e.pageSize !== undefined && (!Number.isInteger(e.pageSize) || e.pageSize < 1)) {
+    throw new TypeError(`pageSize must be a positive integer: ${e.pageSize}`);
+  }
+  if (e.timestamp !== undefined && typeof e.timestamp !== "bigint") {
+    throw new TypeError("timestamp must be a bigint (microseconds since the epoch)");
+  }
+  if (e.timeout !== undefined && (!Number.isInteger(e.timeout) || e.timeout < 0)) {
+    throw new TypeError(`timeout must be a non-negative integer (ms): ${e.timeout}`);
+  }
+}
+
+/** Quotes a keyspace name for `USE` unless it is a plain lower-case identifier. */
+function quoteIdentifier(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A signal that fires when either fires. */
+function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  if (a === undefined) return b;
+  const any = (AbortSignal as unknown as { any?(s: AbortSignal[]): AbortSignal }).any;
+  if (any) return any([a, b]);
+  const ac = new AbortController();
+  const fire = (s: AbortSignal) => () => ac.abort(s.reason);
+  a.addEventListener("abort", fire(a), { once: true });
+  b.addEventListener("abort", fire(b), { once: true });
+  return ac.signal;
+}

@@ -1,0 +1,140 @@
+/**
+ * A node and its pool of connections. Connections open on demand, the least busy one serves each
+ * request, and a node whose connections cannot be opened is marked down for a growing delay so
+ * query plans skip it.
+ *
+ * @module
+ */
+import { Connection, type ConnectionOptions } from "../connection/connection.ts";
+import type { EventMessage } from "../protocol/responses.ts";
+
+/** What a pool needs from its client. */
+export interface PoolContext {
+  /** Options for each new connection (host/port filled in by the pool). */
+  connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent">;
+  /** Brings a fresh connection to the client's state (keyspace) before it serves requests. */
+  initConnection(conn: Connection): Promise<void>;
+  /** Size of the pool. */
+  readonly connectionsPerHost: number;
+  /** Server events arriving on any connection. */
+  onEvent?(event: EventMessage): void;
+}
+
+const MIN_DELAY = 1_000;
+const MAX_DELAY = 60_000;
+
+/**
+ * A Cassandra node as the client sees it.
+ */
+export class Host {
+  /** "host:port". */
+  readonly address: string;
+  readonly host: string;
+  readonly port: number;
+  /** Data center, once known from the cluster's metadata. */
+  datacenter: string | undefined;
+  /** Rack, once known. */
+  rack: string | undefined;
+  #ctx: PoolContext;
+  #conns: Connection[] = [];
+  #opening: Promise<Connection> | null = null;
+  #downUntil = 0;
+  #delay = MIN_DELAY;
+  #closed = false;
+
+  /** Creates a host with an empty pool. */
+  constructor(host: string, port: number, ctx: PoolContext) {
+    this.host = host;
+    this.port = port;
+    this.address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    this.#ctx = ctx;
+  }
+
+  /** False while the node is in its reconnection delay after failed connection attempts. */
+  get isUp(): boolean {
+    return this.#downUntil <= Date.now();
+  }
+
+  /** Open connections. */
+  get connections(): readonly Connection[] {
+    return this.#conns;
+  }
+
+  /** Requests in flight on this node, over all its connections. */
+  get inFlight(): number {
+    let n = 0;
+    for (const c of this.#conns) n += c.inFlight;
+    return n;
+  }
+
+  /**
+   * A ready connection: the least busy open one, opening the first (or, in the background,
+   * more up to the pool size) as needed. Rejects with the connection error when none can open.
+   */
+  borrow(signal?: AbortSignal): Promise<Connection> {
+    let best: Connection | undefined;
+    for (const c of this.#conns) {
+      if (c.open && (best === undefined || c.inFlight < best.inFlight)) best = c;
+    }
+    if (best !== undefined) {
+      if (this.#conns.length < this.#ctx.connectionsPerHost && this.#opening === null) {
+        this.#open(undefined).catch(() => {}); // grow in the background; failures mark us down
+      }
+      return Promise.resolve(best);
+    }
+    return this.#opening ?? this.#open(signal);
+  }
+
+  #open(signal: AbortSignal | undefined): Promise<Connection> {
+    if (this.#closed) return Promise.reject(new Error(`${this.address}: client closed`));
+    const p = (async () => {
+      let conn: Connection | undefined;
+      try {
+        conn = await Connection.open({
+          ...this.#ctx.connectionOptions(),
+          host: this.host,
+          port: this.port,
+          signal,
+          onEvent: this.#ctx.onEvent?.bind(this.#ctx),
+          onClose: () => this.#remove(conn!),
+        });
+        await this.#ctx.initConnection(conn);
+      } catch (e) {
+        conn?.destroy();
+        this.#markDown();
+        throw e;
+      }
+      if (this.#closed) {
+        conn.destroy();
+        throw new Error(`${this.address}: client closed`);
+      }
+      this.#conns.push(conn);
+      this.#downUntil = 0;
+      this.#delay = MIN_DELAY;
+      return conn;
+    })();
+    this.#opening = p;
+    const clear = () => {
+      if (this.#opening === p) this.#opening = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  #remove(conn: Connection): void {
+    const i = this.#conns.indexOf(conn);
+    if (i >= 0) this.#conns.splice(i, 1);
+  }
+
+  #markDown(): void {
+    this.#downUntil = Date.now() + this.#delay;
+    this.#delay = Math.min(this.#delay * 2, MAX_DELAY);
+  }
+
+  /** Closes every connection, letting in-flight requests finish. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#opening?.catch(() => {});
+    await Promise.all(this.#conns.slice().map((c) => c.close()));
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Client options: what users pass to `new Client(...)`, with the names DataStax's driver made
+ * familiar, and their validated, defaulted form.
+ *
+ * @module
+ */
+import type { AuthProvider } from "../connection/auth.ts";
+import { PlainTextAuthProvider } from "../connection/auth.ts";
+import { isConsistencyName } from "../protocol/consistency.ts";
+import type { ConsistencyLevel } from "../protocol/requests.ts";
+import type { TlsOptions, Transport } from "../transport/types.ts";
+import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
+import type { RetryPolicy } from "./policies/retry.ts";
+
+/** TLS settings for the client: PEM strings, or `true` for the runtime's system roots. */
+export type ClientTlsOptions = TlsOptions | true;
+
+/**
+ * Options of `new Client(options)`.
+ *
+ * @example
+ * ```ts
+ * import type { ClientOptions } from "@cql/driver";
+ * const options: ClientOptions = {
+ *   contactPoints: ["127.0.0.1", "127.0.0.2:9043"],
+ *   localDataCenter: "datacenter1",
+ *   keyspace: "app",
+ *   credentials: { username: "app", password: "secret" },
+ *   compression: "lz4",
+ * };
+ * ```
+ */
+export interface ClientOptions {
+  /** Nodes to connect to first: "host" or "host:port" ("[::1]:9042" for IPv6). */
+  contactPoints: readonly string[];
+  /** Data center of this client; only nodes there serve requests when set. */
+  localDataCenter?: string;
+  /** Keyspace every connection switches to (`USE`). */
+  keyspace?: string;
+  /** SASL PLAIN credentials (Cassandra's PasswordAuthenticator). */
+  credentials?: { username: string; password: string };
+  /** Any other SASL mechanism; takes precedence over `credentials`. */
+  authProvider?: AuthProvider;
+  /** Client encryption. */
+  tls?: ClientTlsOptions;
+  /** Compress traffic with LZ4 (loaded on first use). */
+  compression?: "lz4";
+  /** Highest protocol version to use: 5 (default) or 4. The handshake falls back from 5 to 4. */
+  protocolVersion?: 4 | 5;
+  /** Default number of rows per page. Default 5000. */
+  pageSize?: number;
+  /** Default consistency level. Default "LOCAL_ONE". */
+  consistency?: ConsistencyLevel;
+  /** Default serial consistency for conditional statements. */
+  serialConsistency?: ConsistencyLevel;
+  /** Milliseconds a request may wait for its answer. Default 12000; 0 disables. */
+  requestTimeout?: number;
+  /** Milliseconds to open a connection and complete the handshake. Default 5000. */
+  connectTimeout?: number;
+  /** Idle milliseconds before a heartbeat on a connection; 0 disables. Default 30000. */
+  heartbeatInterval?: number;
+  /** Connections per node. Default 1 (each carries up to `maxRequestsPerConnection`). */
+  connectionsPerHost?: number;
+  /** Requests in flight per connection before more wait in line. Default 2048. */
+  maxRequestsPerConnection?: number;
+  /** Largest frame accepted from a server, in bytes. Default 256 MiB. */
+  maxFrameLength?: number;
+  /** Which nodes serve a request, in which order. Default: round robin (DC-aware with `localDataCenter`). */
+  loadBalancing?: LoadBalancingPolicy;
+  /** What to do when a request fails. Default: {@link RetryPolicy} as DataStax drivers define it. */
+  retry?: RetryPolicy;
+  /** Socket layer; detected from the runtime when absent. */
+  transport?: Transport;
+  /** A WebAssembly module or bytes of lz4-wasm, where the runtime cannot locate it (Workers). */
+  lz4Wasm?: WebAssembly.Module | Uint8Array;
+}
+
+/** Validated options with defaults applied. */
+export interface ResolvedOptions {
+  contactPoints: { host: string; port: number }[];
+  localDataCenter?: string;
+  keyspace?: string;
+  authProvider?: AuthProvider;
+  tls?: TlsOptions;
+  compression?: "lz4";
+  protocolVersion: 4 | 5;
+  pageSize: number;
+  consistency: ConsistencyLevel;
+  serialConsistency?: ConsistencyLevel;
+  requestTimeout: number;
+  connectTimeout: number;
+  heartbeatInterval: number;
+  connectionsPerHost: number;
+  maxRequestsPerConnection: number;
+  maxFrameLength?: number;
+  transport?: Transport;
+  lz4Wasm?: WebAssembly.Module | Uint8Array;
+}
+
+/** Parses "host", "host:port", "[v6]:port" or a bare IPv6 address. */
+export function parseContactPoint(s: string): { host: string; port: number } {
+  if (typeof s !== "string" || s.trim() === "") {
+    throw new TypeError(`contact point must be a non-empty string: ${JSON.stringify(s)}`);
+  }
+  const t = s.trim();
+  let host = t, port = 9042;
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (bracket) {
+    host = bracket[1];
+    if (bracket[2]) port = Number(bracket[2]);
+  } else if ((t.match(/:/g) ?? []).length === 1) {
+    const i = t.indexOf(":");
+    host = t.slice(0, i);
+    port = Number(t.slice(i + 1));
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new TypeError(`bad port in contact point ${JSON.stringify(s)}`);
+  }
+  return { host, port };
+}
+
+function positiveInt(name: string, v: number | undefined, def: number, allowZero = false): number {
+  if (v === undefined) return def;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
+    throw new TypeError(
+      `${name} must be a ${allowZero ? "non-negative" : "positive"} integer: ${v}`,
+    );
+  }
+  return v;
+}
+
+function consistency(name: string, v: ConsistencyLevel | undefined): ConsistencyLevel | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === "number" ? Number.isInteger(v) && v >= 0 && v <= 0x0a : isConsistencyName(v)) {
+    return v;
+  }
+  throw new TypeError(`${name}: unknown consistency level ${JSON.stringify(v)}`);
+}
+
+/** Validates options and fills in defaults; throws TypeError naming the bad option. */
+export function resolveOptions(o: ClientOptions): ResolvedOptions {
+  if (o === null || typeof o !== "object") throw new TypeError("Client options are required");
+  if (!Array.isArray(o.contactPoints) || o.contactPoints.length === 0) {
+    throw new TypeError('contactPoints must be a non-empty array of "host" or "host:port"');
+  }
+  if (o.protocolVersion !== undefined && o.protocolVersion !== 4 && o.protocolVersion !== 5) {
+    throw new TypeError(`protocolVersion must be 4 or 5: ${o.protocolVersion}`);
+  }
+  if (o.compression !== undefined && o.compression !== "lz4") {
+    throw new TypeError(`compression must be "lz4": ${JSON.stringify(o.compression)}`);
+  }
+  let authProvider = o.authProvider;
+  if (!authProvider && o.credentials) {
+    authProvider = new PlainTextAuthProvider(o.credentials.username, o.credentials.password);
+  }
+  return {
+    contactPoints: o.contactPoints.map(parseContactPoint),
+    localDataCenter: o.localDataCenter,
+    keyspace: o.keyspace,
+    authProvider,
+    tls: o.tls === true ? {} : o.tls,
+    compression: o.compression,
+    protocolVersion: o.protocolVersion ?? 5,
+    pageSize: positiveInt("pageSize", o.pageSize, 5000),
+    consistency: consistency("consistency", o.consistency) ?? "LOCAL_ONE",
+    serialConsistency: consistency("serialConsistency", o.serialConsistency),
+    requestTimeout: positiveInt("requestTimeout", o.requestTimeout, 12_000, true),
+    connectTimeout: positiveInt("connectTimeout", o.connectTimeout, 5_000),
+    heartbeatInterval: positiveInt("heartbeatInterval", o.heartbeatInterval, 30_000, true),
+    connectionsPerHost: positiveInt("connectionsPerHost", o.connectionsPerHost, 1),
+    maxRequestsPerConnection: positiveInt(
+      "maxRequestsPerConnection",
+      o.maxRequestsPerConnection,
+      2048,
+    ),
+    maxFrameLength: o.maxFrameLength,
+    transport: o.transport,
+    lz4Wasm: o.lz4Wasm,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Prepared statements, cached per (keyspace, query) for the life of the client. Concurrent first
+ * executions share one PREPARE; a node that forgot a statement gets it again on UNPREPARED.
+ *
+ * @module
+ */
+import type { Connection, SendOptions } from "../connection/connection.ts";
+import { toHex } from "../protocol/bytes.ts";
+import { encodePrepare } from "../protocol/requests.ts";
+import type { ColumnSpec } from "../protocol/types/datatype.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+
+/** A statement prepared on the cluster. */
+export interface Prepared {
+  readonly query: string;
+  readonly keyspace: string | undefined;
+  readonly id: Uint8Array;
+  /** v5: identifies the result columns; updated when the server reports METADATA_CHANGED. */
+  resultMetadataId: Uint8Array | null;
+  /** Bind markers. */
+  readonly variables: readonly ColumnSpec[];
+  /** Indexes of the markers that form the partition key. */
+  readonly partitionKeyIndexes: readonly number[];
+  /** Result columns; null when the statement returns none or the server left them out. */
+  columns: readonly ColumnSpec[] | null;
+}
+
+/** The cache. */
+export class PreparedCache {
+  #byKey = new Map<string, Promise<Prepared>>();
+  #byId = new Map<string, Prepared>();
+
+  static #key(query: string, keyspace: string | undefined): string {
+    return `${keyspace ?? ""}\u0000${query}`;
+  }
+
+  /** The cached statement, preparing it on `conn` first if needed. */
+  get(
+    conn: Connection,
+    query: string,
+    keyspace: string | undefined,
+    opts: SendOptions,
+  ): Promise<Prepared> {
+    const key = PreparedCache.#key(query, keyspace);
+    const hit = this.#byKey.get(key);
+    if (hit !== undefined) return hit;
+    return this.#prepare(conn, key, query, keyspace, opts);
+  }
+
+  /** Prepares again on `conn` (after UNPREPARED), replacing the cached entry. */
+  reprepare(
+    conn: Connection,
+    query: string,
+    keyspace: string | undefined,
+    opts: SendOptions,
+  ): Promise<Prepared> {
+    return this.#prepare(conn, PreparedCache.#key(query, keyspace), query, keyspace, opts);
+  }
+
+  /** The statement with this id, if this client prepared it. */
+  byId(id: Uint8Array): Prepared | undefined {
+    return this.#byId.get(toHex(id));
+  }
+
+  #prepare(
+    conn: Connection,
+    key: string,
+    query: string,
+    keyspace: string | undefined,
+    opts: SendOptions,
+  ): Promise<Prepared> {
+    // v4 has no keyspace field in PREPARE: the connection's USE keyspace applies.
+    const ks = conn.protocolVersion >= 5 ? keyspace : undefined;
+    const p = conn.send((w, f) => encodePrepare(w, f, query, ks), (r) => {
+      const m = r.message;
+      if (m.kind !== "prepared") {
+        throw new ProtocolError(`expected a Prepared result for PREPARE, got ${m.kind}`);
+      }
+      const prepared: Prepared = {
+        query,
+        keyspace,
+        id: m.id,
+        resultMetadataId: m.resultMetadataId,
+        variables: m.variables.columns,
+        partitionKeyIndexes: m.variables.partitionKeyIndexes,
+        columns: m.resultMetadata.columns,
+      };
+      return prepared;
+    }, opts);
+    this.#byKey.set(key, p);
+    p.then(
+      (prepared) => this.#byId.set(toHex(prepared.id), prepared),
+      () => {
+        if (this.#byKey.get(key) === p) this.#byKey.delete(key);
+      },
+    );
+    return p;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Binding user parameters to bound values: by the server's types for prepared statements, by
+ * inferred types otherwise. Values are validated here, before anything is sent, and serialized
+ * later straight into the request buffer.
+ *
+ * @module
+ */
+import type { BoundValues } from "../protocol/requests.ts";
+import type { ColumnSpec, DataType } from "../protocol/types/datatype.ts";
+import { writeValue } from "../protocol/types/codec.ts";
+import { inferType } from "../protocol/types/infer.ts";
+import { unset } from "../protocol/types/unset.ts";
+
+/** Query parameters: positional (an array) or named (an object keyed by marker name). */
+export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
+
+/** True when `params` holds at least one value. */
+export function hasParams(params: Params | undefined): params is Params {
+  if (params === undefined || params === null) return false;
+  return Array.isArray(params) ? params.length > 0 : Object.keys(params).length > 0;
+}
+
+function checkParams(params: unknown): void {
+  if (typeof params !== "object" || params === null) {
+    throw new TypeError(`parameters must be an array or an object, got ${typeof params}`);
+  }
+}
+
+/** Binds `params` to a prepared statement's markers. */
+export function bindPrepared(
+  variables: readonly ColumnSpec[],
+  params: Params | undefined,
+): BoundValues | undefined {
+  const n = variables.length;
+  if (!hasParams(params)) {
+    if (n === 0) return undefined;
+    throw new TypeError(`the statement has ${n} parameter(s), none given`);
+  }
+  checkParams(params);
+  let values: readonly unknown[];
+  if (Array.isArray(params)) {
+    if (params.length !== n) {
+      throw new TypeError(`the statement has ${n} parameter(s), ${params.length} given`);
+    }
+    values = params;
+  } else {
+    const obj = params as Readonly<Record<string, unknown>>;
+    const lower = new Map<string, string>();
+    for (const k of Object.keys(obj)) lower.set(k.toLowerCase(), k);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const name = variables[i].name;
+      const key = name in obj ? name : lower.get(name.toLowerCase());
+      if (key === undefined) throw new TypeError(`parameter "${name}" is missing`);
+      out[i] = obj[key];
+    }
+    values = out;
+  }
+  return {
+    count: n,
+    write(w, i) {
+      const v = variables[i];
+      writeValue(w, v.type, values[i], v.name);
+    },
+  };
+}
+
+/** Binds `params` for an unprepared QUERY or batch entry, inferring each value's type. */
+export function bindUnprepared(params: Params | undefined): BoundValues | undefined {
+  if (!hasParams(params)) return undefined;
+  checkParams(params);
+  const isArray = Array.isArray(params);
+  const names = isArray ? undefined : Object.keys(params);
+  const values: readonly unknown[] = isArray
+    ? params as readonly unknown[]
+    : names!.map((k) => (params as Readonly<Record<string, unknown>>)[k]);
+  const labels = names ?? values.map((_, i) => `#${i}`);
+  const types: (DataType | null)[] = values.map((v, i) => inferType(v, labels[i]));
+  return {
+    count: values.length,
+    names,
+    write(w, i) {
+      const t = types[i];
+      if (t === null) w.int(values[i] === unset ? -2 : -1);
+      else writeValue(w, t, values[i], labels[i]);
+    },
+  };
+}
