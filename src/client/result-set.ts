@@ -86,7 +86,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** This page and each following one, fetching one page ahead. */
   async *pages(): AsyncGenerator<ResultSet<T>, void, undefined> {
     const ac = new AbortController();
-    let page: ResultSet<T> = this;
+    let page = this as ResultSet<T>;
     try {
       for (;;) {
         const next = page.pagingState !== null && page.#fetch !== null
