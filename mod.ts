@@ -25,8 +25,8 @@ export {
 export { type ClientOptions, type ClientTlsOptions } from "./src/client/options.ts";
 export { type PageFetcher, ResultSet } from "./src/client/result-set.ts";
 export type { Params } from "./src/client/values.ts";
-export { Host } from "./src/client/host.ts";
 export {
+  type HostInfo,
   type LoadBalancingPolicy,
   type RequestInfo,
   RoundRobinPolicy,

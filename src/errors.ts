@@ -8,6 +8,7 @@
 
 /** A connection could not be opened, or broke while requests were on it. */
 export class ConnectionError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "ConnectionError";
   /** "host:port" of the node. */
   readonly address: string;
@@ -20,6 +21,7 @@ export class ConnectionError extends Error {
 
 /** A request got no answer within its timeout. The node may still execute it. */
 export class RequestTimeoutError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "RequestTimeoutError";
   /** "host:port" of the node that did not answer. */
   readonly address: string;
@@ -38,6 +40,7 @@ export class RequestTimeoutError extends Error {
  * is the signal's reason.
  */
 export class AbortError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "AbortError";
   /** Creates the error; `reason` is the signal's reason. */
   constructor(reason?: unknown) {
@@ -50,6 +53,7 @@ export class AbortError extends Error {
 
 /** No node could serve a request; `errors` says what went wrong with each node tried. */
 export class NoHostAvailableError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "NoHostAvailableError";
   /** The error per node ("host:port"), in the order they were tried. */
   readonly errors: ReadonlyMap<string, Error>;
@@ -66,6 +70,7 @@ export class NoHostAvailableError extends Error {
 
 /** Thrown for calls on a client or connection after `close()`. */
 export class ClosedError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "ClosedError";
   /** Creates the error. */
   constructor(what = "client") {

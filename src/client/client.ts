@@ -31,7 +31,11 @@ import { typeToString } from "../protocol/types/datatype.ts";
 import type { Transport } from "../transport/types.ts";
 import { Host } from "./host.ts";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
-import { type LoadBalancingPolicy, RoundRobinPolicy } from "./policies/load-balancing.ts";
+import {
+  type HostInfo,
+  type LoadBalancingPolicy,
+  RoundRobinPolicy,
+} from "./policies/load-balancing.ts";
 import { DefaultRetryPolicy, type RetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
 import { ResultSet } from "./result-set.ts";
@@ -133,7 +137,7 @@ export class Client {
   }
 
   /** The nodes this client knows. */
-  get hosts(): readonly Host[] {
+  get hosts(): readonly HostInfo[] {
     return this.#hosts;
   }
 

@@ -29,7 +29,9 @@ const MAX_DELAY = 60_000;
 export class Host {
   /** "host:port". */
   readonly address: string;
+  /** Host name or IP address. */
   readonly host: string;
+  /** CQL native port. */
   readonly port: number;
   /** Data center, once known from the cluster's metadata. */
   datacenter: string | undefined;
@@ -55,9 +57,9 @@ export class Host {
     return this.#downUntil <= Date.now();
   }
 
-  /** Open connections. */
-  get connections(): readonly Connection[] {
-    return this.#conns;
+  /** Number of open connections. */
+  get openConnections(): number {
+    return this.#conns.length;
   }
 
   /** Requests in flight on this node, over all its connections. */

@@ -14,6 +14,7 @@
  * ```
  */
 export class ProtocolError extends Error {
+  /** Error class name, as shown in stack traces. */
   override name = "ProtocolError";
   /** Creates a protocol error with a message that says what was wrong with the bytes. */
   constructor(message: string, options?: ErrorOptions) {

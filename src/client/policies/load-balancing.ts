@@ -3,7 +3,19 @@
  *
  * @module
  */
-import type { Host } from "../host.ts";
+/** What a policy sees of a node. */
+export interface HostInfo {
+  /** "host:port". */
+  readonly address: string;
+  /** Data center, once known. */
+  readonly datacenter: string | undefined;
+  /** Rack, once known. */
+  readonly rack: string | undefined;
+  /** False while the node is in its reconnection delay. */
+  readonly isUp: boolean;
+  /** Requests in flight on the node. */
+  readonly inFlight: number;
+}
 
 /** What a policy may know about the request it plans for. */
 export interface RequestInfo {
@@ -28,7 +40,7 @@ export interface RequestInfo {
  */
 export interface LoadBalancingPolicy {
   /** The nodes to try, best first. `hosts` is every known node. */
-  newQueryPlan(hosts: readonly Host[], request: RequestInfo): Iterable<Host>;
+  newQueryPlan<H extends HostInfo>(hosts: readonly H[], request: RequestInfo): Iterable<H>;
 }
 
 /**
@@ -45,12 +57,12 @@ export class RoundRobinPolicy implements LoadBalancingPolicy {
   }
 
   /** Nodes up first, rotated by one on each call; then nodes down. */
-  *newQueryPlan(hosts: readonly Host[]): Iterable<Host> {
+  *newQueryPlan<H extends HostInfo>(hosts: readonly H[]): Iterable<H> {
     const n = hosts.length;
     if (n === 0) return;
     const start = this.#next++ % n;
     if (this.#next > 0x3fffffff) this.#next = 0;
-    const down: Host[] = [];
+    const down: H[] = [];
     for (let i = 0; i < n; i++) {
       const h = hosts[(start + i) % n];
       if (this.#dc !== undefined && h.datacenter !== undefined && h.datacenter !== this.#dc) {
