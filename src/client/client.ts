@@ -107,7 +107,7 @@ export class Client {
   readonly #lbp: LoadBalancingPolicy;
   readonly #retry: RetryPolicy;
   readonly #prepared = new PreparedCache();
-  readonly #decoders = new Map<string, RowDecoder>();
+  readonly #decoders: RowDecoder[] = [];
   #hosts: Host[] = [];
   #connecting: Promise<void> | null = null;
   #connected = false;
@@ -306,7 +306,7 @@ export class Client {
     if (!prepare) {
       const values = bindUnprepared(params);
       return this.#run({ keyspace }, options, async (conn) => {
-        await this.#useKeyspace(conn, send);
+        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         return await conn.send(
           (w, f) => encodeQuery(w, f, query, { ...base, values }),
           (r) => this.#toResultSet<T>(r, null, fetch),
@@ -315,7 +315,7 @@ export class Client {
       });
     }
     return this.#run({ keyspace }, options, async (conn) => {
-      await this.#useKeyspace(conn, send);
+      if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
       let prepared = await this.#prepared.get(conn, query, keyspace, send);
       const values = bindPrepared(prepared.variables, params);
       const exec = (p: Prepared) =>
@@ -340,13 +340,18 @@ export class Client {
     });
   }
 
+  /** Whether `conn` must switch keyspace first (see {@link Client.#switchKeyspace}). */
+  #needsUse(conn: Connection): boolean {
+    const ks = this.#keyspace;
+    return ks !== undefined && connKeyspace.get(conn) !== ks;
+  }
+
   /**
    * Statements without an explicit keyspace run in the connection's: after a `USE` on one
    * connection, bring the others in line before they serve a request.
    */
-  async #useKeyspace(conn: Connection, send: SendOptions): Promise<void> {
-    const ks = this.#keyspace;
-    if (ks === undefined || connKeyspace.get(conn) === ks) return;
+  async #switchKeyspace(conn: Connection, send: SendOptions): Promise<void> {
+    const ks = this.#keyspace!;
     await conn.send(
       (w, f) => encodeQuery(w, f, `USE ${quoteIdentifier(ks)}`, { consistency: "ONE" }),
       () => undefined,
@@ -395,14 +400,19 @@ export class Client {
     m: RowsResult,
     prepared: Prepared | null,
   ): { columns: readonly ColumnSpec[]; decoder: RowDecoder } {
-    let columns = m.metadata.columns;
+    const columns = m.metadata.columns;
     if (prepared !== null) {
       if (m.metadata.newMetadataId !== null && columns !== null) {
         // v5 METADATA_CHANGED: the table changed since we prepared; adopt the new columns.
         prepared.resultMetadataId = m.metadata.newMetadataId;
         prepared.columns = columns;
+        prepared.decoder = null;
       }
-      columns ??= prepared.columns;
+      const known = prepared.columns;
+      if (known !== null && (columns === null || sameColumns(columns, known))) {
+        prepared.decoder ??= this.#decoderFor(known);
+        return { columns: known, decoder: prepared.decoder };
+      }
     }
     if (columns === null) {
       throw new ProtocolError("rows without metadata for a statement whose columns are unknown");
@@ -412,14 +422,21 @@ export class Client {
 
   /** One decoder per column set, reused across pages and executions. */
   #decoderFor(columns: readonly ColumnSpec[]): RowDecoder {
-    let key = "";
-    for (const c of columns) key += `${c.keyspace}.${c.table}.${c.name}:${typeToString(c.type)}|`;
-    let d = this.#decoders.get(key);
-    if (d === undefined) {
-      if (this.#decoders.size >= 512) this.#decoders.clear();
-      d = createRowDecoder(columns);
-      this.#decoders.set(key, d);
+    const cache = this.#decoders;
+    for (let i = 0; i < cache.length; i++) {
+      const d = cache[i];
+      if (sameColumns(d.columns, columns)) {
+        // Move to the front: the same few column sets tend to repeat.
+        if (i > 0) {
+          cache.splice(i, 1);
+          cache.unshift(d);
+        }
+        return d;
+      }
     }
+    const d = createRowDecoder(columns);
+    cache.unshift(d);
+    if (cache.length > 32) cache.pop();
     return d;
   }
 
@@ -471,12 +488,12 @@ export class Client {
     if (!prepare) {
       const statements = items.map((q) => ({ query: q.query, values: bindUnprepared(q.params) }));
       return this.#run({ keyspace }, options, async (conn) => {
-        await this.#useKeyspace(conn, send);
+        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         return await encodeWith(statements)(conn);
       });
     }
     return this.#run({ keyspace }, options, async (conn) => {
-      await this.#useKeyspace(conn, send);
+      if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
       const prepareAll = (again: boolean) =>
         Promise.all(
           items.map((q) =>
@@ -505,7 +522,7 @@ export class Client {
     if (this.#closed) throw new ClosedError();
     const signal = options.signal;
     throwIfAborted(signal);
-    await this.connect();
+    if (!this.#connected) await this.connect();
     const idempotent = options.idempotent ?? false;
     const errors = new Map<string, Error>();
     let retries = 0;
@@ -553,6 +570,21 @@ export class Client {
     await this.#connecting?.catch(() => {});
     await Promise.all(this.#hosts.map((h) => h.close()));
   }
+}
+
+/**
+ * True when two column lists describe the same rows. Primitive type descriptors are shared
+ * objects, so most comparisons are identity checks; only parameterised types are rendered.
+ */
+function sameColumns(a: readonly ColumnSpec[], b: readonly ColumnSpec[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.name !== y.name || x.table !== y.table || x.keyspace !== y.keyspace) return false;
+    if (x.type !== y.type && typeToString(x.type) !== typeToString(y.type)) return false;
+  }
+  return true;
 }
 
 const connKeyspace = new WeakMap<Connection, string | undefined>();

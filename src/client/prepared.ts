@@ -8,6 +8,7 @@ import type { Connection, SendOptions } from "../connection/connection.ts";
 import { toHex } from "../protocol/bytes.ts";
 import { encodePrepare } from "../protocol/requests.ts";
 import type { ColumnSpec } from "../protocol/types/datatype.ts";
+import type { RowDecoder } from "../protocol/types/row-decoder.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 
 /** A statement prepared on the cluster. */
@@ -23,6 +24,8 @@ export interface Prepared {
   readonly partitionKeyIndexes: readonly number[];
   /** Result columns; null when the statement returns none or the server left them out. */
   columns: readonly ColumnSpec[] | null;
+  /** Row decoder for {@link Prepared.columns}, built on first use. */
+  decoder: RowDecoder | null;
 }
 
 /** The cache. */
@@ -84,6 +87,7 @@ export class PreparedCache {
         variables: m.variables.columns,
         partitionKeyIndexes: m.variables.partitionKeyIndexes,
         columns: m.resultMetadata.columns,
+        decoder: null,
       };
       return prepared;
     }, opts);

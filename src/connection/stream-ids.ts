@@ -28,6 +28,11 @@ export class StreamIds {
     return this.#inUse;
   }
 
+  /** One past the highest id ever handed out: every id in use is below it. */
+  get highWater(): number {
+    return this.#fresh;
+  }
+
   /** A free id, or -1 when all `capacity` ids are in use. */
   acquire(): number {
     if (this.#free.length > 0) {

@@ -155,15 +155,17 @@ function hexToUtf8(hex: string): string {
 /**
  * Turns the class name of a custom [option] into a type: `VectorType(FloatType,3)` (with or
  * without the package prefix, possibly wrapped in `FrozenType`/`ReversedType`) becomes a
- * `vector`, with element types parsed recursively (lists, maps, tuples, UDTs, vectors). Any
- * other class, or a name that does not parse, stays `{kind: "custom", className}`.
+ * `vector`, with element types parsed recursively (lists, maps, tuples, UDTs, vectors). Known
+ * marshal classes become their CQL type too: on protocol v4, Cassandra sends `duration` (which
+ * has no v4 type id) as the custom class `DurationType`. A class we do not know, or a name that
+ * does not parse, stays `{kind: "custom", className}`.
  */
 export function parseCustomClass(className: string): DataType {
   try {
     const p = new Parser(className);
     const t = p.type(0);
     p.skipSpace();
-    if (p.pos === className.length && t.kind === "vector") return t;
+    if (p.pos === className.length) return t;
   } catch (e) {
     if (!(e instanceof Unparsable)) throw e;
   }
