@@ -177,7 +177,7 @@ export class Client {
       const ctx = {
         connectionsPerHost: o.connectionsPerHost,
         connectionOptions: () => this.#connectionOptions(),
-        initConnection: (c: Connection) => this.#initConnection(c),
+        initConnection: (c: Connection, h: Host) => this.#initConnection(c, h),
       };
       const seen = new Set<string>();
       for (const cp of o.contactPoints) {
@@ -188,16 +188,25 @@ export class Client {
       }
     }
     const errors = new Map<string, Error>();
+    const dc = o.localDataCenter;
+    const seen: string[] = [];
     for (const host of this.#hosts) {
       try {
         const conn = await host.borrow();
         // Every later connection speaks the version the first one negotiated.
         this.#version = conn.protocolVersion;
-        return;
+        if (dc === undefined || host.datacenter === dc) return;
+        seen.push(`${host.address} is in ${host.datacenter}`);
       } catch (e) {
         if (e instanceof AuthenticationError) throw e;
         errors.set(host.address, e as Error);
       }
+    }
+    if (seen.length > 0) {
+      throw new NoHostAvailableError(
+        errors,
+        `no contact point is in localDataCenter "${dc}" (${seen.join(", ")})`,
+      );
     }
     throw new NoHostAvailableError(errors);
   }
@@ -218,7 +227,18 @@ export class Client {
     };
   }
 
-  async #initConnection(conn: Connection): Promise<void> {
+  async #initConnection(conn: Connection, host: Host): Promise<void> {
+    if (host.datacenter === undefined) {
+      // The node's own view of where it lives, for DC-aware load balancing.
+      const local = await conn.send(
+        (w, f) =>
+          encodeQuery(w, f, "SELECT data_center, rack FROM system.local", { consistency: "ONE" }),
+        (r) => this.#toResultSet<{ data_center: string; rack: string }>(r, null, noPages).first(),
+        { timeout: this.#opts.connectTimeout },
+      );
+      host.datacenter = local?.data_center;
+      host.rack = local?.rack;
+    }
     const ks = this.#keyspace;
     if (ks !== undefined) {
       await conn.send(
@@ -470,7 +490,6 @@ export class Client {
     const prepare = options.prepare ?? items.some((q) => hasParams(q.params));
     const keyspace = options.keyspace ?? this.#keyspace;
     const send = this.#sendOptions(options);
-    const noFetch = () => Promise.reject(new Error("a batch has no pages"));
     const encodeWith = (statements: BatchStatement[]) => (conn: Connection) =>
       conn.send(
         (w, f) =>
@@ -482,7 +501,7 @@ export class Client {
             timestamp: options.timestamp,
             keyspace: options.keyspace,
           }),
-        (r) => this.#toResultSet<Row>(r, null, noFetch),
+        (r) => this.#toResultSet<Row>(r, null, noPages),
         send,
       );
     if (!prepare) {
@@ -586,6 +605,8 @@ function sameColumns(a: readonly ColumnSpec[], b: readonly ColumnSpec[]): boolea
   }
   return true;
 }
+
+const noPages = () => Promise.reject(new Error("no further pages"));
 
 const connKeyspace = new WeakMap<Connection, string | undefined>();
 

@@ -13,7 +13,7 @@ export interface PoolContext {
   /** Options for each new connection (host/port filled in by the pool). */
   connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent">;
   /** Brings a fresh connection to the client's state (keyspace) before it serves requests. */
-  initConnection(conn: Connection): Promise<void>;
+  initConnection(conn: Connection, host: Host): Promise<void>;
   /** Size of the pool. */
   readonly connectionsPerHost: number;
   /** Server events arriving on any connection. */
@@ -100,7 +100,7 @@ export class Host {
           onEvent: this.#ctx.onEvent?.bind(this.#ctx),
           onClose: () => this.#remove(conn!),
         });
-        await this.#ctx.initConnection(conn);
+        await this.#ctx.initConnection(conn, this);
       } catch (e) {
         conn?.destroy();
         this.#markDown();
