@@ -2,14 +2,22 @@
  * `npm test`: starts the local Cassandra when no node answers, runs every suite (Deno, then the
  * other runtimes), stops what it started, and ends with one `N passed, N failed` line.
  *
- * Flags: `--only deno|bun|node|workerd` runs one suite; anything after `--` goes to `deno test`
- * (e.g. `npm test -- --only deno -- tests/protocol`).
+ * Suites, in order (each prints its own results; their counts are summed):
+ * - deno: `deno test -A tests/` (unit, integration, launcher, transport, workerd transport test,
+ *   and the conformance suite on Deno);
+ * - bun: the conformance suite (tests/conformance/run-bun.ts), then the transport suite;
+ * - node: `npm run build`, then the conformance suite against dist/ with `node --test`, then the
+ *   transport suite bundled for Node;
+ * - workerd: the conformance suite inside workerd (tests/conformance/run-workerd.ts).
+ *
+ * Flags: `--only deno|bun|node|workerd` runs one runtime's suites; anything after `--` goes to
+ * `deno test` (e.g. `npm test -- --only deno -- tests/protocol`).
  *
  * @module
  */
 import { readCluster, start, status, stop } from "./cassandra/launcher.ts";
 import { answers } from "./cassandra/probe.ts";
-import { CACHE_DIR } from "./cassandra/paths.ts";
+import { CACHE_DIR, REPO_ROOT } from "./cassandra/paths.ts";
 import { join } from "./cassandra/path.ts";
 
 interface SuiteResult {
@@ -22,6 +30,10 @@ interface SuiteResult {
 /** A suite is a command whose output we stream and whose counts we parse. */
 interface Suite {
   name: string;
+  /** What `--only` selects it by. */
+  runtime: "deno" | "bun" | "node" | "workerd";
+  /** Commands that must succeed first (builds); a failing one fails the suite. */
+  before?: string[][];
   cmd: string[];
   /** Reads passed/failed counts from the suite's full output. */
   counts(output: string): { passed: number; failed: number } | null;
@@ -33,13 +45,42 @@ function denoCounts(out: string) {
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
 }
 
+// The bun/workerd runners and tests/transport/run.ts end with "N passed, N failed".
+function lineCounts(out: string) {
+  const m = [...out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+}
+
+// node --test's TAP reporter ends with "# pass N", "# fail N", "# cancelled N" (a cancelled test,
+// e.g. one cut short by a crashing file, is a failure too).
+function nodeCounts(out: string) {
+  const num = (k: string) => {
+    const m = [...out.matchAll(new RegExp(`^# ${k} (\\d+)$`, "gm"))].pop();
+    return m ? Number(m[1]) : null;
+  };
+  const [pass, fail, cancelled] = [num("pass"), num("fail"), num("cancelled")];
+  return pass === null || fail === null ? null : { passed: pass, failed: fail + (cancelled ?? 0) };
+}
+
+// Colour codes in the suites' output would break the count patterns; ESC is meant literally here.
+// deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 async function runSuite(s: Suite, env: Record<string, string>): Promise<SuiteResult> {
+  for (const cmd of s.before ?? []) {
+    console.log(`\n=== ${s.name}: ${cmd.join(" ")}`);
+    const st = await new Deno.Command(cmd[0], { args: cmd.slice(1), env, cwd: REPO_ROOT }).spawn()
+      .status;
+    if (!st.success) {
+      console.log(`${s.name}: \`${cmd.join(" ")}\` failed; counted as failed`);
+      return { name: s.name, passed: 0, failed: 1, ok: false };
+    }
+  }
   console.log(`\n=== ${s.name}: ${s.cmd.join(" ")}`);
   const child = new Deno.Command(s.cmd[0], {
     args: s.cmd.slice(1),
     env,
+    cwd: REPO_ROOT,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -56,6 +97,15 @@ async function runSuite(s: Suite, env: Record<string, string>): Promise<SuiteRes
     return { name: s.name, passed: 0, failed: 1, ok: false };
   }
   return { name: s.name, ...counts, ok: st.success && counts.failed === 0 };
+}
+
+/** The Node conformance files (tests/conformance/node/*.node.mjs), repo-relative. */
+async function nodeTestFiles(): Promise<string[]> {
+  const files: string[] = [];
+  for await (const e of Deno.readDir(join(REPO_ROOT, "tests", "conformance", "node"))) {
+    if (e.isFile && e.name.endsWith(".node.mjs")) files.push(`tests/conformance/node/${e.name}`);
+  }
+  return files.sort();
 }
 
 async function clusterNames(): Promise<string[]> {
@@ -107,17 +157,56 @@ async function main(args: string[]): Promise<number> {
     console.log("using the Cassandra that already answers on 127.0.0.1:9042");
   }
   const deno = Deno.execPath();
+  const bin = (name: string) => join(REPO_ROOT, "node_modules", ".bin", name);
+  // Node 20 cannot run the TypeScript transport runner: Bun's bundler makes it one .js file.
+  const nodeRun = join(REPO_ROOT, ".cache", "node-transport");
   const suites: Suite[] = [
+    { name: "deno", runtime: "deno", cmd: [deno, "test", "-A", ...denoArgs], counts: denoCounts },
     {
-      name: "deno",
-      cmd: [deno, "test", "-A", ...denoArgs],
-      counts: denoCounts,
+      name: "bun conformance",
+      runtime: "bun",
+      cmd: [bin("bun"), "tests/conformance/run-bun.ts"],
+      counts: lineCounts,
+    },
+    {
+      name: "bun transport",
+      runtime: "bun",
+      cmd: [bin("bun"), "tests/transport/run.ts", "--cassandra"],
+      counts: lineCounts,
+    },
+    {
+      name: "node conformance (dist/)",
+      runtime: "node",
+      before: [[deno, "run", "-A", "tools/build.ts"]],
+      // Named *.node.mjs, not *.test.mjs, so `deno test tests/` does not run them too; listed
+      // here because Node 20's --test does not expand globs.
+      cmd: ["node", "--test", "--test-reporter=tap", ...await nodeTestFiles()],
+      counts: nodeCounts,
+    },
+    {
+      name: "node transport",
+      runtime: "node",
+      before: [[
+        bin("bun"),
+        "build",
+        "tests/transport/run.ts",
+        "--target=node",
+        `--outdir=${nodeRun}`,
+      ]],
+      cmd: ["node", join(nodeRun, "run.js"), "--cassandra"],
+      counts: lineCounts,
+    },
+    {
+      name: "workerd conformance",
+      runtime: "workerd",
+      cmd: [deno, "run", "-A", "tests/conformance/run-workerd.ts"],
+      counts: lineCounts,
     },
   ];
   const results: SuiteResult[] = [];
   try {
     for (const s of suites) {
-      if (only && s.name !== only) continue;
+      if (only && s.runtime !== only) continue;
       results.push(await runSuite(s, env));
     }
   } finally {

@@ -541,7 +541,7 @@ export class Client {
     if (this.#closed) throw new ClosedError();
     const signal = options.signal;
     throwIfAborted(signal);
-    if (!this.#connected) await this.connect();
+    if (!this.#connected) await abortable(this.connect(), signal);
     const idempotent = options.idempotent ?? false;
     const errors = new Map<string, Error>();
     let retries = 0;
@@ -637,6 +637,16 @@ function checkOptions(o: ExecuteOptions | BatchOptions): void {
 /** Quotes a keyspace name for `USE` unless it is a plain lower-case identifier. */
 function quoteIdentifier(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `p`, or an {@link AbortError} as soon as `signal` fires (`p` itself carries on). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError(signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** A signal that fires when either fires. */

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { type ClusterInfo, start, type StartOptions } from "../../tools/cassandra/launcher.ts";
+import {
+  type ClusterInfo,
+  start,
+  type StartOptions,
+  stop,
+} from "../../tools/cassandra/launcher.ts";
 import { answers } from "../../tools/cassandra/probe.ts";
 
 /** Where a test node listens. */
@@ -38,7 +43,14 @@ export function ensureCassandra(): Promise<TestNode> {
 export function ensureCluster(opts: StartOptions & { name: string }): Promise<ClusterInfo> {
   let p = clusters.get(opts.name);
   if (!p) {
-    p = start({ log: () => {}, ...opts });
+    const o = { log: () => {}, ...opts };
+    // A cluster left running with other settings (say, by a run of another branch) is restarted
+    // with the ones this test asks for.
+    p = start(o).catch(async (e) => {
+      if (!/running with other settings/.test((e as Error).message)) throw e;
+      await stop(opts.name, () => {});
+      return await start(o);
+    });
     clusters.set(opts.name, p);
   }
   return p;

@@ -222,7 +222,8 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
     const st = await status(name);
     if (st.length > 0 && st.every((s) => s.running && s.answers)) {
       const same = previous.nodes.length === count && previous.nodes[0].address === first &&
-        previous.auth === !!opts.auth && !!previous.tls === !!opts.tls;
+        previous.auth === !!opts.auth && !!previous.tls === !!opts.tls &&
+        !!previous.tls?.clientAuth === !!opts.clientAuth;
       if (!same) {
         throw new Error(
           `cluster ${name} is running with other settings; stop it first (npm run cassandra -- stop --name ${name})`,

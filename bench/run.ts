@@ -1,0 +1,525 @@
+/**
+ * Benchmark orchestrator: runs every (workload, contender, runtime, concurrency) as its own child
+ * process, one after another (the machine has two cores and Cassandra needs one), prints a
+ * table, writes bench/results/latest.json and an SVG chart.
+ *
+ *   npm run bench                     full run against 127.0.0.1:9042
+ *   npm run bench -- --quick          ~2 minutes: fewer cells, short windows
+ *   npm run bench -- --driver-bound   select/scan against the replay server (bench/replay.ts)
+ *   filters (comma lists): --workload=insert,blob --driver=cql,ceiling --runtime=node
+ *                          --concurrency=512   also: --host= --port= --duration= --warmup=
+ *
+ * ## Worker contract (how to plug a contender in)
+ * A worker is a script run as `<runtime> <script> '<job json>'` (the job is also accepted on
+ * stdin). Job fields: `workload` (insert | select | scan | blob-insert | blob-select),
+ * `concurrency` (that many independent loops, each with one request in flight), `durationSec`
+ * (measured window), `warmupSec` (unmeasured time before it), optional `maxOps`, `host`,
+ * `port`, `keyspace`, `localDataCenter`, `compression` ("none" | "lz4"). Tables, statements and
+ * row values come from bench/workloads.mjs (bench/python/common.py for Python).
+ * The worker prints, as its last stdout line, one JSON object:
+ *   {"ok": true, "ops_per_sec", "p50_ms", "p99_ms", "cpu_ms_per_1k_ops", "peak_rss_mb", ...}
+ * or {"ok": false, "skipped": true, "reason": "..."} when it cannot run that job (shown as a
+ * skipped row), or {"ok": false, "reason": "..."} on failure. The scan counts rows as
+ * operations and its latencies are per page. CPU is the process's user+sys over the window;
+ * peak RSS is VmHWM at the end. JS workers get all of this from bench/workers/harness.mjs:
+ * build an `op(loop, n) => Promise<number>` and call `emit(await runLoops(job, op))`.
+ * bench/workers/cql.ts is the (still empty) worker of our own driver; on Node it is bundled
+ * with `deno bundle` first, since Node 20 cannot run TypeScript.
+ *
+ * @module
+ */
+
+import { ensureSchema } from "./schema.ts";
+import { DEFAULT_RECORDING, record } from "./replay.ts";
+
+/** One line of bench/results/latest.json: exactly these fields. */
+export interface ResultRow {
+  /** Workload name (LZ4 variants end in `-lz4`, driver-bound ones in `-replay`). */
+  workload: string;
+  /** Contender. */
+  driver: string;
+  /** Runtime of the client process. */
+  runtime: string;
+  /** Requests in flight. */
+  concurrency: number;
+  /** Operations per second (rows per second for scan). */
+  ops_per_sec: number;
+  /** Median latency (per page for scan). */
+  p50_ms: number;
+  /** 99th percentile latency. */
+  p99_ms: number;
+  /** Client CPU (user+sys) per 1000 operations. */
+  cpu_ms_per_1k_ops: number;
+  /** Peak RSS of the client process. */
+  peak_rss_mb: number;
+}
+
+type Runtime = "node" | "deno" | "bun" | "python";
+
+interface Contender {
+  driver: string;
+  runtimes: Runtime[];
+  script: string;
+  /** Drivers that can run against the replay server (v4, handshake recorded from cassandra-driver). */
+  replay: boolean;
+}
+
+interface Cell {
+  workload: string; // base workload, as in the job
+  concurrency: number;
+  compression: "none" | "lz4";
+}
+
+const HERE = new URL(".", import.meta.url).pathname;
+const ROOT = new URL("..", import.meta.url).pathname;
+const DENO = `${ROOT}node_modules/.bin/deno`;
+const BUN = `${ROOT}node_modules/.bin/bun`;
+const PYTHON = `${HERE}.venv/bin/python`;
+
+const CONTENDERS: Contender[] = [
+  { driver: "cql", runtimes: ["node", "deno", "bun"], script: "workers/cql.ts", replay: true },
+  {
+    driver: "cassandra-driver",
+    runtimes: ["node", "bun", "deno"],
+    script: "workers/cassandra-driver.mjs",
+    replay: true,
+  },
+  // Bun is usually ahead on small requests and Deno on big responses: both run in full runs and
+  // the better one per cell is the 100 % mark.
+  { driver: "ceiling", runtimes: ["bun", "deno"], script: "workers/ceiling.ts", replay: true },
+  {
+    driver: "async-cassandra",
+    runtimes: ["python"],
+    script: "python/async_cassandra_worker.py",
+    replay: false,
+  },
+  { driver: "scyllapy", runtimes: ["python"], script: "python/scyllapy_worker.py", replay: false },
+  { driver: "acsylla", runtimes: ["python"], script: "python/acsylla_worker.py", replay: false },
+  {
+    driver: "python-driver",
+    runtimes: ["python"],
+    script: "python/python_driver.py",
+    replay: false,
+  },
+];
+
+/** PyPI package behind each Python contender (for install-status.json). */
+const PYPI: Record<string, string> = {
+  "async-cassandra": "async-cassandra",
+  "scyllapy": "scyllapy",
+  "acsylla": "acsylla",
+  "python-driver": "cassandra-driver",
+};
+
+function flag(name: string): string | undefined {
+  const found = Deno.args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!found) return undefined;
+  return found.includes("=") ? found.slice(found.indexOf("=") + 1) : "true";
+}
+
+function list(name: string): string[] | undefined {
+  return flag(name)?.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function cells(quick: boolean, driverBound: boolean): Cell[] {
+  const none = "none" as const;
+  if (driverBound) {
+    return [
+      ...(quick ? [64] : [1, 64, 512]).map((c) => ({
+        workload: "select",
+        concurrency: c,
+        compression: none,
+      })),
+      { workload: "scan", concurrency: 1, compression: none },
+    ];
+  }
+  const out: Cell[] = [];
+  for (const w of ["insert", "select"]) {
+    for (const c of quick ? [64] : [1, 64, 512]) {
+      out.push({ workload: w, concurrency: c, compression: none });
+    }
+  }
+  out.push({ workload: "scan", concurrency: 1, compression: none });
+  // 64 KiB values: 16 in flight keeps a MiB on the wire without turning it into a queueing test.
+  for (const compression of quick ? [none] : [none, "lz4" as const]) {
+    for (const w of ["blob-insert", "blob-select"]) {
+      out.push({ workload: w, concurrency: 16, compression });
+    }
+  }
+  return out;
+}
+
+function cellName(cell: Cell, driverBound: boolean): string {
+  return cell.workload + (cell.compression === "lz4" ? "-lz4" : "") +
+    (driverBound ? "-replay" : "");
+}
+
+const decoder = new TextDecoder();
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates bench/.venv when missing; returns PyPI package → reason it could not install. */
+async function pythonSetup(): Promise<Map<string, string>> {
+  const status = `${HERE}.venv/install-status.json`;
+  if (!(await exists(status))) {
+    console.log("creating bench/.venv (bench/python/setup.sh)…");
+    await new Deno.Command("bash", { args: [`${HERE}python/setup.sh`], stdout: "null" }).output();
+  }
+  const failed = new Map<string, string>();
+  try {
+    const parsed = JSON.parse(await Deno.readTextFile(status)) as Record<
+      string,
+      { ok: boolean; reason?: string }
+    >;
+    for (const [name, s] of Object.entries(parsed)) {
+      if (!s.ok) failed.set(name, `pip install failed: ${s.reason}`);
+    }
+  } catch (e) {
+    for (const p of Object.values(PYPI)) failed.set(p, `no Python venv: ${e}`);
+  }
+  return failed;
+}
+
+/** Bundles a TypeScript worker for Node (which cannot run .ts); returns the .mjs path. */
+async function bundleForNode(script: string): Promise<string> {
+  const dir = `${ROOT}node_modules/.cache/cql-bench`;
+  await Deno.mkdir(dir, { recursive: true });
+  const out = `${dir}/${script.replace(/[/.]/g, "_")}.mjs`;
+  const r = await new Deno.Command(DENO, {
+    args: ["bundle", "--platform", "deno", "--packages", "external", "-o", out, `${HERE}${script}`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!r.success) throw new Error(`deno bundle failed: ${decoder.decode(r.stderr).slice(-300)}`);
+  return out;
+}
+
+async function command(runtime: Runtime, script: string): Promise<string[]> {
+  const path = `${HERE}${script}`;
+  switch (runtime) {
+    case "node":
+      return ["node", script.endsWith(".ts") ? await bundleForNode(script) : path];
+    case "deno":
+      return [DENO, "run", "-A", path];
+    case "bun":
+      return [BUN, path];
+    case "python":
+      return [PYTHON, path];
+  }
+}
+
+interface Outcome {
+  row?: ResultRow;
+  skipped?: string;
+  failed?: string;
+}
+
+async function runOne(argv: string[], job: Record<string, unknown>): Promise<Outcome> {
+  const limit = (Number(job.durationSec) + Number(job.warmupSec)) * 1000 + 60_000;
+  const child = new Deno.Command(argv[0], {
+    args: [...argv.slice(1), JSON.stringify(job)],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    cwd: ROOT,
+    env: { NODE_ENV: "production" },
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, limit);
+  const out = await child.output();
+  clearTimeout(timer);
+  const lines = decoder.decode(out.stdout).trim().split("\n").filter((l) => l.startsWith("{"));
+  if (!lines.length) {
+    const err = decoder.decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
+    return { failed: `exit ${out.code}: ${err.slice(0, 300)}` };
+  }
+  const r = JSON.parse(lines[lines.length - 1]);
+  if (r.skipped) return { skipped: r.reason };
+  if (!r.ok) return { failed: String(r.reason).split("\n")[0].slice(0, 300) };
+  return {
+    row: {
+      workload: "",
+      driver: "",
+      runtime: "",
+      concurrency: 0,
+      ops_per_sec: r.ops_per_sec,
+      p50_ms: r.p50_ms,
+      p99_ms: r.p99_ms,
+      cpu_ms_per_1k_ops: r.cpu_ms_per_1k_ops,
+      peak_rss_mb: r.peak_rss_mb,
+    },
+  };
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function fmt(n: number): string {
+  if (n >= 100) return Math.round(n).toLocaleString("en-US");
+  if (n >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+/** Best ceiling ops/s per workload@concurrency. */
+function ceilings(rows: ResultRow[]): Map<string, number> {
+  const best = new Map<string, number>();
+  for (const r of rows) {
+    if (r.driver !== "ceiling") continue;
+    const k = `${r.workload}@${r.concurrency}`;
+    best.set(k, Math.max(best.get(k) ?? 0, r.ops_per_sec));
+  }
+  return best;
+}
+
+interface Printed {
+  key: string;
+  row?: ResultRow;
+  label: [string, number, string, string];
+  note?: string;
+}
+
+function table(items: Printed[], rows: ResultRow[]): string {
+  const best = ceilings(rows);
+  const head = [
+    "workload",
+    "conc",
+    "driver",
+    "runtime",
+    "ops/s",
+    "% ceil",
+    "p50 ms",
+    "p99 ms",
+    "cpu ms/1k",
+    "rss MB",
+  ];
+  const body = items.map((it) => {
+    const [w, c, d, rt] = it.label;
+    if (!it.row) return [w, String(c), d, rt, it.note ?? "", "", "", "", "", ""];
+    const r = it.row;
+    const ceil = best.get(`${r.workload}@${r.concurrency}`);
+    return [
+      w,
+      String(c),
+      d,
+      rt,
+      fmt(r.ops_per_sec),
+      ceil ? `${Math.round((r.ops_per_sec / ceil) * 100)}%` : "",
+      fmt(r.p50_ms),
+      fmt(r.p99_ms),
+      fmt(r.cpu_ms_per_1k_ops),
+      fmt(r.peak_rss_mb),
+    ];
+  });
+  // Skipped rows carry their reason in the ops/s column: keep it out of the widths.
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.map((b) => (i >= 4 && !b[6] ? 0 : b[i].length)))
+  );
+  const line = (cols: string[]) =>
+    cols.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  const out = [line(head), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const b of body) {
+    // A skipped or failed row carries its reason in the ops/s column: print it unpadded.
+    if (!b[6] && b[4]) out.push(line(b.slice(0, 4)) + "  " + b[4]);
+    else out.push(line(b));
+  }
+  return out.join("\n");
+}
+
+const COLORS: Record<string, string> = {
+  "ceiling": "#9e9e9e",
+  "cql": "#d62728",
+  "cassandra-driver": "#1f77b4",
+  "async-cassandra": "#2ca02c",
+  "scyllapy": "#9467bd",
+  "acsylla": "#ff7f0e",
+  "python-driver": "#8c564b",
+};
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Grouped bar chart, one group per workload@concurrency. Each group has its own scale (a scan
+ * counts rows, a blob counts 64 KiB values: one shared axis would flatten all but one group),
+ * with every bar labelled by its ops/s and its share of the ceiling.
+ */
+export function svgChart(rows: ResultRow[], title: string): string {
+  const best = ceilings(rows);
+  const groups = new Map<string, ResultRow[]>();
+  for (const r of rows) {
+    const k = `${r.workload} @${r.concurrency}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const barH = 14, gap = 4, labelW = 190, plotW = 420, left = 12, groupGap = 26;
+  let y = 64;
+  const parts: string[] = [];
+  for (const [name, rs] of groups) {
+    parts.push(
+      `<text x="${left}" y="${y}" font-weight="bold" font-size="13">${esc(name)}</text>`,
+    );
+    y += 8;
+    const max = Math.max(...rs.map((r) => r.ops_per_sec), 1);
+    const ceil = best.get(`${rs[0].workload}@${rs[0].concurrency}`);
+    for (const r of rs) {
+      const w = Math.max(1, (r.ops_per_sec / max) * plotW);
+      const pct = ceil ? ` (${Math.round((r.ops_per_sec / ceil) * 100)}%)` : "";
+      parts.push(
+        `<text x="${left + labelW - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11">` +
+          `${esc(r.driver)} / ${r.runtime}</text>`,
+        `<rect x="${left + labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" ` +
+          `fill="${COLORS[r.driver] ?? "#17becf"}"/>`,
+        `<text x="${(left + labelW + w + 4).toFixed(1)}" y="${y + barH - 3}" font-size="11">` +
+          `${esc(fmt(r.ops_per_sec))}${pct}</text>`,
+      );
+      y += barH + gap;
+    }
+    y += groupGap;
+  }
+  const width = left + labelW + plotW + 130;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" ` +
+    `font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n` +
+    `<text x="${left}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>\n` +
+    `<text x="${left}" y="38" font-size="11" fill="#555">ops/s per workload @ concurrency ` +
+    `(scan: rows/s); bars scaled per group; % of the ceiling in brackets</text>\n` +
+    parts.join("\n") + "\n</svg>\n";
+}
+
+async function main(): Promise<void> {
+  const quick = flag("quick") !== undefined;
+  const driverBound = flag("driver-bound") !== undefined;
+  const host = flag("host") ?? "127.0.0.1";
+  let port = Number(flag("port") ?? 9042);
+  const durationSec = Number(flag("duration") ?? (quick ? 1.5 : 8));
+  const warmupSec = Number(flag("warmup") ?? (quick ? 0.5 : 2));
+  const wl = list("workload"), dl = list("driver"), rl = list("runtime"), cl = list("concurrency");
+  if (!/^127\./.test(host)) throw new Error("the benchmark only talks to 127.0.0.x");
+
+  const t0 = performance.now();
+  const info = await ensureSchema(host, port, false, console.log);
+  let replay: Deno.ChildProcess | undefined;
+  if (driverBound) {
+    if (flag("record") !== undefined || !(await exists(DEFAULT_RECORDING))) {
+      console.log("recording select/scan responses from the real node…");
+      await record(host, port, DEFAULT_RECORDING, info.dataCenter, console.log);
+    }
+    replay = new Deno.Command(DENO, {
+      args: ["run", "-A", `${HERE}replay.ts`, "serve"],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = replay.stdout.getReader();
+    const { value } = await reader.read();
+    reader.releaseLock();
+    port = JSON.parse(decoder.decode(value)).listening;
+    console.log(`replay server on 127.0.0.1:${port}`);
+  }
+  const pyFailed = driverBound ? new Map<string, string>() : await pythonSetup();
+
+  const rows: ResultRow[] = [];
+  const printed: Printed[] = [];
+  const ceilingRuntimes: Runtime[] = quick ? ["bun"] : ["bun", "deno"];
+  for (const cell of cells(quick, driverBound)) {
+    const name = cellName(cell, driverBound);
+    if (wl && !wl.some((w) => name === w || name.startsWith(w + "-") || cell.workload === w)) {
+      continue;
+    }
+    if (cl && !cl.includes(String(cell.concurrency))) continue;
+    for (const c of CONTENDERS) {
+      if (dl && !dl.includes(c.driver)) continue;
+      if (driverBound && !c.replay) continue;
+      const runtimes = c.driver === "ceiling" && !rl ? ceilingRuntimes : c.runtimes;
+      for (const runtime of runtimes) {
+        if (rl && !rl.includes(runtime)) continue;
+        const label: Printed["label"] = [name, cell.concurrency, c.driver, runtime];
+        const key = label.join("|");
+        const pypi = PYPI[c.driver];
+        let outcome: Outcome;
+        if (pypi && pyFailed.has(pypi)) outcome = { skipped: pyFailed.get(pypi) };
+        else {
+          const job = {
+            workload: cell.workload,
+            concurrency: cell.concurrency,
+            durationSec,
+            warmupSec,
+            host,
+            port,
+            keyspace: "bench",
+            localDataCenter: info.dataCenter,
+            compression: cell.compression,
+          };
+          try {
+            outcome = await runOne(await command(runtime, c.script), job);
+          } catch (e) {
+            outcome = { failed: String(e) };
+          }
+        }
+        if (outcome.row) {
+          const row: ResultRow = {
+            ...outcome.row,
+            workload: name,
+            driver: c.driver,
+            runtime,
+            concurrency: cell.concurrency,
+          };
+          for (
+            const f of [
+              "ops_per_sec",
+              "p50_ms",
+              "p99_ms",
+              "cpu_ms_per_1k_ops",
+              "peak_rss_mb",
+            ] as const
+          ) {
+            row[f] = round(row[f], 3);
+          }
+          rows.push(row);
+          printed.push({ key, row, label });
+          console.log(
+            `${name} c=${cell.concurrency} ${c.driver}/${runtime}: ${fmt(row.ops_per_sec)} ops/s`,
+          );
+        } else {
+          const note = outcome.skipped
+            ? `skipped: ${outcome.skipped}`
+            : `FAILED: ${outcome.failed}`;
+          printed.push({ key, label, note });
+          console.log(`${name} c=${cell.concurrency} ${c.driver}/${runtime}: ${note}`);
+        }
+      }
+    }
+  }
+  replay?.kill("SIGTERM");
+  await replay?.status;
+
+  console.log("\n" + table(printed, rows));
+  const base = driverBound ? "latest-driver-bound" : "latest";
+  await Deno.mkdir(`${HERE}results`, { recursive: true });
+  // A filtered run must not silently replace a complete result set.
+  const filtered = wl || dl || rl || cl;
+  const name = filtered ? `${base}-filtered` : base;
+  await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
+  const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
+    quick ? " --quick" : ""
+  } ${new Date().toISOString().slice(0, 16)}`;
+  await Deno.writeTextFile(`${HERE}results/${name}.svg`, svgChart(rows, title));
+  console.log(
+    `\nwrote bench/results/${name}.json and .svg in ${
+      ((performance.now() - t0) / 1000).toFixed(0)
+    } s`,
+  );
+}
+
+if (import.meta.main) await main();
