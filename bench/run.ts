@@ -23,8 +23,8 @@
  * operations and its latencies are per page. CPU is the process's user+sys over the window;
  * peak RSS is VmHWM at the end. JS workers get all of this from bench/workers/harness.mjs:
  * build an `op(loop, n) => Promise<number>` and call `emit(await runLoops(job, op))`.
- * bench/workers/cql.ts is the (still empty) worker of our own driver; on Node it is bundled
- * with `deno bundle` first, since Node 20 cannot run TypeScript.
+ * bench/workers/cql.mjs is the worker of our own driver; on Node it imports the npm build in
+ * dist/, which this script builds first (`npm run build`).
  *
  * @module
  */
@@ -77,7 +77,7 @@ const BUN = `${ROOT}node_modules/.bin/bun`;
 const PYTHON = `${HERE}.venv/bin/python`;
 
 const CONTENDERS: Contender[] = [
-  { driver: "cql", runtimes: ["node", "deno", "bun"], script: "workers/cql.ts", replay: true },
+  { driver: "cql", runtimes: ["node", "deno", "bun"], script: "workers/cql.mjs", replay: true },
   {
     driver: "cassandra-driver",
     runtimes: ["node", "bun", "deno"],
@@ -187,25 +187,11 @@ async function pythonSetup(): Promise<Map<string, string>> {
   return failed;
 }
 
-/** Bundles a TypeScript worker for Node (which cannot run .ts); returns the .mjs path. */
-async function bundleForNode(script: string): Promise<string> {
-  const dir = `${ROOT}node_modules/.cache/cql-bench`;
-  await Deno.mkdir(dir, { recursive: true });
-  const out = `${dir}/${script.replace(/[/.]/g, "_")}.mjs`;
-  const r = await new Deno.Command(DENO, {
-    args: ["bundle", "--platform", "deno", "--packages", "external", "-o", out, `${HERE}${script}`],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!r.success) throw new Error(`deno bundle failed: ${decoder.decode(r.stderr).slice(-300)}`);
-  return out;
-}
-
 async function command(runtime: Runtime, script: string): Promise<string[]> {
   const path = `${HERE}${script}`;
   switch (runtime) {
     case "node":
-      return ["node", script.endsWith(".ts") ? await bundleForNode(script) : path];
+      return ["node", path];
     case "deno":
       return [DENO, "run", "-A", path];
     case "bun":
@@ -428,6 +414,11 @@ async function main(): Promise<void> {
     console.log(`replay server on 127.0.0.1:${port}`);
   }
   const pyFailed = driverBound ? new Map<string, string>() : await pythonSetup();
+  if ((!dl || dl.includes("cql")) && (!rl || rl.includes("node"))) {
+    // Node users get the npm build, so that is what the Node rows measure.
+    const b = await new Deno.Command(DENO, { args: ["task", "build"], cwd: ROOT }).output();
+    if (!b.success) throw new Error("npm run build failed");
+  }
 
   const rows: ResultRow[] = [];
   const printed: Printed[] = [];

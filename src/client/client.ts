@@ -21,6 +21,7 @@ import {
   encodeBatch,
   encodeExecute,
   encodeQuery,
+  type QueryParameters,
 } from "../protocol/requests.ts";
 import type { Response, RowsResult } from "../protocol/responses.ts";
 import { AuthenticationError, ResponseError, UnpreparedError } from "../protocol/server-errors.ts";
@@ -334,29 +335,41 @@ export class Client {
         );
       });
     }
-    return this.#run({ keyspace }, options, async (conn) => {
-      if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
-      let prepared = await this.#prepared.get(conn, query, keyspace, send);
-      const values = bindPrepared(prepared.variables, params);
-      const exec = (p: Prepared) =>
-        conn.send(
-          (w, f) =>
-            encodeExecute(w, f, p.id, p.resultMetadataId, {
-              ...base,
-              values,
-              // Without v5's metadata id an altered table would be decoded with stale columns.
-              skipMetadata: f.version >= 5 && p.columns !== null,
-            }),
-          (r) => this.#toResultSet<T>(r, p, fetch),
-          send,
-        );
-      try {
-        return await exec(prepared);
-      } catch (e) {
-        if (!(e instanceof UnpreparedError)) throw e;
-        prepared = await this.#prepared.reprepare(conn, query, keyspace, send);
-        return await exec(prepared);
-      }
+    const exec = (conn: Connection, p: Prepared) => {
+      const params_: QueryParameters = {
+        consistency: base.consistency,
+        serialConsistency: base.serialConsistency,
+        pageSize: base.pageSize,
+        pagingState,
+        timestamp: base.timestamp,
+        keyspace: base.keyspace,
+        values: bindPrepared(p.variables, params),
+        // Without v5's metadata id an altered table would be decoded with stale columns.
+        skipMetadata: conn.protocolVersion >= 5 && p.columns !== null,
+      };
+      return conn.send(
+        (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, params_),
+        (r) => this.#toResultSet<T>(r, p, fetch),
+        send,
+      );
+    };
+    const reprepare = async (conn: Connection, e: unknown) => {
+      if (!(e instanceof UnpreparedError)) throw e;
+      return exec(conn, await this.#prepared.reprepare(conn, query, keyspace, send));
+    };
+    return this.#run({ keyspace }, options, (conn) => {
+      // The common case, a known statement on a ready connection, runs without any await.
+      const known = this.#needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
+      if (known !== undefined) return exec(conn, known).catch((e) => reprepare(conn, e));
+      return (async () => {
+        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+        const prepared = await this.#prepared.get(conn, query, keyspace, send);
+        try {
+          return await exec(conn, prepared);
+        } catch (e) {
+          return await reprepare(conn, e);
+        }
+      })();
     });
   }
 
@@ -396,16 +409,14 @@ export class Client {
     fetch: (state: Uint8Array, signal: AbortSignal) => Promise<ResultSet<T>>,
   ): ResultSet<T> {
     const m = r.message;
-    const envelope = {
-      warnings: r.warnings,
-      tracingId: r.tracingId ? formatUuid(r.tracingId) : null,
-      customPayload: r.customPayload ?? null,
-    };
+    const tracingId = r.tracingId ? formatUuid(r.tracingId) : null;
     if (m.kind === "rows") {
       const { columns, decoder } = this.#rowsDecoder(m, prepared);
       const c = m.content;
       return new ResultSet<T>({
-        ...envelope,
+        warnings: r.warnings,
+        tracingId,
+        customPayload: r.customPayload,
         rows: decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[],
         columns,
         pagingState: m.metadata.pagingState,
@@ -413,7 +424,7 @@ export class Client {
       });
     }
     if (m.kind === "setKeyspace") this.#keyspace = m.keyspace;
-    return new ResultSet<T>(envelope);
+    return new ResultSet<T>({ warnings: r.warnings, tracingId, customPayload: r.customPayload });
   }
 
   #rowsDecoder(
@@ -550,13 +561,15 @@ export class Client {
       for (;;) {
         if (this.#closed) throw new ClosedError();
         throwIfAborted(signal);
-        let conn: Connection;
-        try {
-          conn = await host.borrow(signal);
-        } catch (e) {
-          if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
-          errors.set(host.address, e as Error);
-          break;
+        let conn = host.ready();
+        if (conn === undefined) {
+          try {
+            conn = await host.borrow(signal);
+          } catch (e) {
+            if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
+            errors.set(host.address, e as Error);
+            break;
+          }
         }
         try {
           return await attempt(conn);

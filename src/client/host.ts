@@ -70,6 +70,21 @@ export class Host {
   }
 
   /**
+   * The least busy open connection when the pool is full, without waiting; undefined when
+   * {@link Host.borrow} has work to do (open or grow the pool).
+   */
+  ready(): Connection | undefined {
+    const conns = this.#conns;
+    if (conns.length < this.#ctx.connectionsPerHost) return undefined;
+    let best: Connection | undefined;
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i];
+      if (c.open && (best === undefined || c.inFlight < best.inFlight)) best = c;
+    }
+    return best;
+  }
+
+  /**
    * A ready connection: the least busy open one, opening the first (or, in the background,
    * more up to the pool size) as needed. Rejects with the connection error when none can open.
    */

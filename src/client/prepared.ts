@@ -32,6 +32,7 @@ export interface Prepared {
 export class PreparedCache {
   #byKey = new Map<string, Promise<Prepared>>();
   #byId = new Map<string, Prepared>();
+  #ready = new Map<string, Prepared>();
 
   static #key(query: string, keyspace: string | undefined): string {
     return `${keyspace ?? ""}\u0000${query}`;
@@ -48,6 +49,11 @@ export class PreparedCache {
     const hit = this.#byKey.get(key);
     if (hit !== undefined) return hit;
     return this.#prepare(conn, key, query, keyspace, opts);
+  }
+
+  /** The statement if it is already prepared (not merely being prepared), else undefined. */
+  peek(query: string, keyspace: string | undefined): Prepared | undefined {
+    return this.#ready.get(PreparedCache.#key(query, keyspace));
   }
 
   /** Prepares again on `conn` (after UNPREPARED), replacing the cached entry. */
@@ -93,7 +99,10 @@ export class PreparedCache {
     }, opts);
     this.#byKey.set(key, p);
     p.then(
-      (prepared) => this.#byId.set(toHex(prepared.id), prepared),
+      (prepared) => {
+        if (this.#byKey.get(key) === p) this.#ready.set(key, prepared);
+        this.#byId.set(toHex(prepared.id), prepared);
+      },
       () => {
         if (this.#byKey.get(key) === p) this.#byKey.delete(key);
       },
