@@ -30,10 +30,31 @@ async function freezeNode(): Promise<FreezeNode> {
   return { contact: `${node.address}:${node.port}`, pid };
 }
 
+/**
+ * SIGSTOP reaches each JVM thread when the kernel next looks at it: a thread busy on the other
+ * core can still answer a request sent right after kill() returns. Wait until every thread is
+ * really stopped ("T" in /proc/PID/task/TID/stat).
+ */
+async function allThreadsStopped(pid: number): Promise<void> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    let running = 0;
+    for await (const t of Deno.readDir(`/proc/${pid}/task`)) {
+      const stat = await Deno.readTextFile(`/proc/${pid}/task/${t.name}/stat`).catch(() => "");
+      const state = stat.replace(/^.*\) /, "")[0];
+      if (state !== undefined && state !== "T" && state !== "t") running++;
+    }
+    if (running === 0) return;
+    if (Date.now() > deadline) throw new Error(`${running} threads of ${pid} still run`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Runs `fn` while the node is stopped with SIGSTOP; always continues it afterwards. */
 async function frozen<T>(node: FreezeNode, fn: () => Promise<T>): Promise<T> {
   frozenPid = node.pid;
   Deno.kill(node.pid, "SIGSTOP");
+  await allThreadsStopped(node.pid);
   try {
     return await fn();
   } catch (e) {
