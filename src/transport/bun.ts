@@ -131,7 +131,10 @@ class BunSocket implements Socket {
       data: (_socket, data) => {
         if (!this.#open || this.#closing) return;
         try {
-          this.#handlers.onData(data);
+          // A plain Uint8Array view (no copy) of Bun's Buffer: the decoders then see one array
+          // type only. Mixing Buffer and Uint8Array sent JavaScriptCore's CRC loop down a path
+          // some 50 times slower.
+          this.#handlers.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         } catch (err) {
           this.#error ??= handlerError(err, this.remote);
           this.#native?.terminate();

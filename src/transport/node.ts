@@ -138,7 +138,8 @@ class NodeSocket implements Socket {
     socket.on("data", (chunk: Uint8Array) => {
       if (this.#closing) return;
       try {
-        handlers.onData(chunk);
+        // A plain Uint8Array view (no copy): keeps the decoders' array accesses monomorphic.
+        handlers.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       } catch (err) {
         this.#error ??= handlerError(err, remote);
         socket.destroy();
