@@ -22,7 +22,10 @@ const PER_PARTITION = 10_000;
 if (args[0] === "child") {
   // Child: stream `n` rows and report the peak RSS.
   const n = Number(args[1]);
-  const client = new Client({ contactPoints: ["127.0.0.1"], pageSize: 5000 });
+  const client = new Client({
+    contactPoints: ["127.0.0.1"],
+    pageSize: Number(Deno.env.get("PAGE_SIZE") ?? 5000),
+  });
   const parts = Math.ceil(n / PER_PARTITION);
   let count = 0;
   const t0 = performance.now();
