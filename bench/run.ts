@@ -187,7 +187,7 @@ async function pythonSetup(): Promise<Map<string, string>> {
   return failed;
 }
 
-async function command(runtime: Runtime, script: string): Promise<string[]> {
+function command(runtime: Runtime, script: string): string[] {
   const path = `${HERE}${script}`;
   switch (runtime) {
     case "node":
@@ -453,7 +453,7 @@ async function main(): Promise<void> {
             compression: cell.compression,
           };
           try {
-            outcome = await runOne(await command(runtime, c.script), job);
+            outcome = await runOne(command(runtime, c.script), job);
           } catch (e) {
             outcome = { failed: String(e) };
           }
