@@ -39,7 +39,7 @@ import {
 } from "./policies/load-balancing.ts";
 import { DefaultRetryPolicy, type RetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
-import { ResultSet } from "./result-set.ts";
+import { ResultSet, streamRows } from "./result-set.ts";
 import { bindPrepared, bindUnprepared, hasParams, type Params } from "./values.ts";
 
 /** Options of one `execute`, `stream` or `pages` call. */
@@ -285,8 +285,8 @@ export class Client {
     params?: Params,
     options: ExecuteOptions = {},
   ): AsyncGenerator<T, void, undefined> {
-    const first = await this.execute<T>(query, params, options);
-    yield* first;
+    // The first page never reaches the caller, so its rows can be let go as they are read too.
+    yield* streamRows(await this.execute<T>(query, params, options), true);
   }
 
   /** The result page by page, each with its `pagingState` to resume from. */
