@@ -18,14 +18,8 @@
 
 import type { ConnectOptions, Socket, SocketHandlers, TlsOptions, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
-import {
-  formatAddress,
-  handlerError,
-  peerClosedError,
-  socketError,
-  unsupportedError,
-} from "./errors.ts";
-import { CLOSE_FLUSH_GRACE_MS, DrainWaiters, takeBatch, WRITE_HIGH_WATER } from "./waiters.ts";
+import { formatAddress, unsupportedError } from "./errors.ts";
+import { QueuedSocket } from "./queued-socket.ts";
 
 /** The part of a `cloudflare:sockets` Socket this adapter uses. */
 export interface CloudflareSocket {
@@ -64,23 +58,13 @@ function checkTls(tls: TlsOptions, host: string, address: string): void {
   }
 }
 
-class WorkersSocket implements Socket {
-  readonly remote: string;
+class WorkersSocket extends QueuedSocket {
   readonly #socket: CloudflareSocket;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #handlers: SocketHandlers;
-  readonly #drain = new DrainWaiters();
-  #queue: Uint8Array[] = [];
-  #queued = 0;
-  #flushing = false;
-  #closing = false;
-  #closed = false;
-  #grace: ReturnType<typeof setTimeout> | undefined;
 
   constructor(socket: CloudflareSocket, handlers: SocketHandlers, remote: string) {
+    super(handlers, remote);
     this.#socket = socket;
-    this.#handlers = handlers;
-    this.remote = remote;
     this.#writer = socket.writable.getWriter();
     // Errors also surface through the reader or writer, which report them; this is only here so
     // a failing `closed` never becomes an unhandled rejection.
@@ -88,76 +72,24 @@ class WorkersSocket implements Socket {
     void this.#readLoop(socket.readable.getReader());
   }
 
-  write(data: Uint8Array): boolean {
-    if (this.#closing || data.byteLength === 0) return !this.#closing;
-    this.#queue.push(data);
-    this.#queued += data.byteLength;
-    if (!this.#flushing) void this.#flush();
-    return this.#queued < WRITE_HIGH_WATER;
+  protected writeAll(batch: Uint8Array): Promise<void> {
+    return this.#writer.write(batch);
   }
 
-  drained(): Promise<void> {
-    if (this.#queued < WRITE_HIGH_WATER || this.#closed) return Promise.resolve();
-    return this.#drain.wait();
-  }
-
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    // Queued bytes go out first, bounded by a grace period in case the server stops reading.
-    if (!this.#flushing) this.#finish();
-    else this.#grace = setTimeout(() => this.#finish(), CLOSE_FLUSH_GRACE_MS);
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    try {
-      while (this.#queue.length > 0 && !this.#closed) {
-        const batch = takeBatch(this.#queue);
-        await this.#writer.write(batch);
-        this.#queued -= batch.byteLength;
-        if (this.#queued < WRITE_HIGH_WATER) this.#drain.release();
-      }
-    } catch (err) {
-      this.#finish(this.#closing ? undefined : socketError(err, this.remote));
-      return;
-    } finally {
-      this.#flushing = false;
-    }
-    if (this.#closing) this.#finish();
+  protected release(): void {
+    this.#socket.close().catch(ignore);
   }
 
   async #readLoop(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     try {
-      while (!this.#closed) {
+      while (!this.isClosed) {
         const { value, done } = await reader.read();
-        if (done) {
-          this.#finish(this.#closing ? undefined : peerClosedError(this.remote));
-          return;
-        }
-        if (this.#closing) continue;
-        try {
-          this.#handlers.onData(value);
-        } catch (err) {
-          this.#finish(handlerError(err, this.remote));
-          return;
-        }
+        if (done) return this.ended();
+        if (!this.deliver(value)) return;
       }
     } catch (err) {
-      this.#finish(this.#closing ? undefined : socketError(err, this.remote));
+      this.readFailed(err);
     }
-  }
-
-  #finish(error?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#grace);
-    this.#closing = true;
-    this.#queue = [];
-    this.#queued = 0;
-    this.#socket.close().catch(ignore);
-    this.#drain.release();
-    this.#handlers.onClose(error);
   }
 }
 

@@ -23,14 +23,8 @@
 
 import type { ConnectOptions, Socket, SocketHandlers, TlsOptions, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
-import {
-  formatAddress,
-  handlerError,
-  peerClosedError,
-  socketError,
-  unsupportedError,
-} from "./errors.ts";
-import { CLOSE_FLUSH_GRACE_MS, DrainWaiters, takeBatch, WRITE_HIGH_WATER } from "./waiters.ts";
+import { formatAddress, unsupportedError } from "./errors.ts";
+import { QueuedSocket } from "./queued-socket.ts";
 
 /** Size of the per-socket read buffer: large enough to take a burst of responses in one op. */
 const READ_BUFFER_SIZE = 256 * 1024;
@@ -124,101 +118,37 @@ async function open(options: ConnectOptions, cancel: AbortSignal): Promise<Deno.
   return conn;
 }
 
-class DenoSocket implements Socket {
-  readonly remote: string;
+class DenoSocket extends QueuedSocket {
   readonly #conn: Deno.Conn;
-  readonly #handlers: SocketHandlers;
-  readonly #drain = new DrainWaiters();
-  #queue: Uint8Array[] = [];
-  #queued = 0;
-  #flushing = false;
-  #closing = false;
-  #closed = false;
-  #grace: ReturnType<typeof setTimeout> | undefined;
 
   constructor(conn: Deno.Conn, handlers: SocketHandlers, remote: string) {
+    super(handlers, remote);
     this.#conn = conn;
-    this.#handlers = handlers;
-    this.remote = remote;
     void this.#readLoop();
   }
 
-  write(data: Uint8Array): boolean {
-    if (this.#closing || data.byteLength === 0) return !this.#closing;
-    this.#queue.push(data);
-    this.#queued += data.byteLength;
-    if (!this.#flushing) void this.#flush();
-    return this.#queued < WRITE_HIGH_WATER;
-  }
-
-  drained(): Promise<void> {
-    if (this.#queued < WRITE_HIGH_WATER || this.#closed) return Promise.resolve();
-    return this.#drain.wait();
-  }
-
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    // Let queued bytes go out first; the flush loop closes when it runs dry, or the grace
-    // period ends it when the server stops reading.
-    if (!this.#flushing) this.#finish();
-    else this.#grace = setTimeout(() => this.#finish(), CLOSE_FLUSH_GRACE_MS);
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    try {
-      while (this.#queue.length > 0 && !this.#closed) {
-        const batch = takeBatch(this.#queue);
-        let offset = 0;
-        while (offset < batch.byteLength) {
-          offset += await this.#conn.write(offset === 0 ? batch : batch.subarray(offset));
-        }
-        this.#queued -= batch.byteLength;
-        if (this.#queued < WRITE_HIGH_WATER) this.#drain.release();
-      }
-    } catch (err) {
-      this.#finish(this.#closing ? undefined : socketError(err, this.remote));
-      return;
-    } finally {
-      this.#flushing = false;
+  protected async writeAll(batch: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < batch.byteLength) {
+      offset += await this.#conn.write(offset === 0 ? batch : batch.subarray(offset));
     }
-    if (this.#closing) this.#finish();
+  }
+
+  protected release(): void {
+    closeQuietly(this.#conn);
   }
 
   async #readLoop(): Promise<void> {
     const buffer = new Uint8Array(READ_BUFFER_SIZE);
     try {
-      while (!this.#closed) {
+      while (!this.isClosed) {
         const n = await this.#conn.read(buffer);
-        if (n === null) {
-          this.#finish(this.#closing ? undefined : peerClosedError(this.remote));
-          return;
-        }
-        if (this.#closing) continue;
-        try {
-          this.#handlers.onData(buffer.subarray(0, n));
-        } catch (err) {
-          this.#finish(handlerError(err, this.remote));
-          return;
-        }
+        if (n === null) return this.ended();
+        if (!this.deliver(buffer.subarray(0, n))) return;
       }
     } catch (err) {
-      // A read interrupted by our own close() is the expected way this loop ends.
-      this.#finish(this.#closing ? undefined : socketError(err, this.remote));
+      this.readFailed(err);
     }
-  }
-
-  #finish(error?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#grace);
-    this.#closing = true;
-    this.#queue = [];
-    this.#queued = 0;
-    closeQuietly(this.#conn);
-    this.#drain.release();
-    this.#handlers.onClose(error);
   }
 }
 
