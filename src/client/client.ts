@@ -240,15 +240,8 @@ export class Client {
       host.datacenter = local?.data_center;
       host.rack = local?.rack;
     }
-    const ks = this.#keyspace;
-    if (ks !== undefined) {
-      await conn.send(
-        (w, f) => encodeQuery(w, f, `USE ${quoteIdentifier(ks)}`, { consistency: "ONE" }),
-        () => undefined,
-        { timeout: this.#opts.connectTimeout },
-      );
-    }
-    connKeyspace.set(conn, ks);
+    if (this.#keyspace === undefined) connKeyspace.set(conn, undefined);
+    else await this.#switchKeyspace(conn, { timeout: this.#opts.connectTimeout });
   }
 
   /**

@@ -14,7 +14,8 @@ import {
 const I32 = 2 ** 31;
 const BIG = 10n ** 300n;
 
-const PRIMS: PrimitiveTypeName[] = [
+/** Every primitive CQL type name. */
+export const PRIMS: PrimitiveTypeName[] = [
   "ascii",
   "bigint",
   "blob",

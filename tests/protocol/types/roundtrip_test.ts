@@ -6,11 +6,10 @@ import {
   decodeValue,
   encodeValue,
   primitive,
-  type PrimitiveTypeName,
   typeToString,
   writeValue,
 } from "../../../src/protocol/types/mod.ts";
-import { primitiveValue, typedValue, valueArb } from "./_arbitraries.ts";
+import { primitiveValue, PRIMS, typedValue, valueArb } from "./_arbitraries.ts";
 import { assertDeep } from "./_helpers.ts";
 
 function roundTrip(t: DataType, v: unknown): void {
@@ -23,28 +22,7 @@ function roundTrip(t: DataType, v: unknown): void {
   assertDeep(r.bytes(), bytes);
 }
 
-const KINDS: PrimitiveTypeName[] = [
-  "ascii",
-  "bigint",
-  "blob",
-  "boolean",
-  "counter",
-  "decimal",
-  "double",
-  "float",
-  "int",
-  "timestamp",
-  "uuid",
-  "varchar",
-  "varint",
-  "timeuuid",
-  "inet",
-  "date",
-  "time",
-  "smallint",
-  "tinyint",
-  "duration",
-];
+const KINDS = PRIMS;
 
 for (const kind of KINDS) {
   Deno.test(`round trip: ${kind}`, () => {
