@@ -3,9 +3,11 @@
  * so the peak RSS (VmHWM) of one says nothing about the other. Bounded memory means the two
  * peaks are close, whatever the row count.
  *
- *   node_modules/.bin/deno run -A bench/stream-memory.ts [--rows 1000000] [--runtime deno|node|bun]
+ *   node_modules/.bin/deno run -A bench/stream-memory.ts [--rows 1000000] [--runtime deno,node,bun]
+ *                                                        [--page-size 5000]
  *
  * The table `bench.stream_rows` (one partition per 10k rows, ~100 bytes a row) is filled once.
+ * The child is bench/workers/stream-memory.mjs; Node runs it against dist/ (built here first).
  *
  * @module
  */
@@ -18,32 +20,6 @@ const arg = (name: string, def: string) => {
 };
 const ROOT = new URL("..", import.meta.url).pathname;
 const PER_PARTITION = 10_000;
-
-if (args[0] === "child") {
-  // Child: stream `n` rows and report the peak RSS.
-  const n = Number(args[1]);
-  const client = new Client({
-    contactPoints: ["127.0.0.1"],
-    pageSize: Number(Deno.env.get("PAGE_SIZE") ?? 5000),
-  });
-  const parts = Math.ceil(n / PER_PARTITION);
-  let count = 0;
-  const t0 = performance.now();
-  for await (
-    const row of client.stream(
-      "SELECT p, c, v FROM bench.stream_rows WHERE p IN ? LIMIT ?",
-      [Array.from({ length: parts }, (_, i) => i), n],
-    )
-  ) {
-    if (row.v !== null) count++;
-  }
-  const ms = performance.now() - t0;
-  await client.close();
-  const status = await Deno.readTextFile("/proc/self/status");
-  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-  console.log(JSON.stringify({ rows: count, ms: Math.round(ms), peak_rss_mb: Math.round(hwm) }));
-  Deno.exit(0);
-}
 
 const total = Number(arg("rows", "1000000"));
 const client = new Client({ contactPoints: ["127.0.0.1"] });
@@ -74,16 +50,43 @@ if (have?.c !== PER_PARTITION - 1) {
 }
 await client.close();
 
-const results: Record<string, unknown>[] = [];
-for (const n of [10_000, total]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, "child", String(n)],
-    cwd: ROOT,
-    stderr: "inherit",
-  }).output();
-  const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
-  results.push(r);
-  console.log(`streamed ${r.rows} rows in ${r.ms} ms, peak RSS ${r.peak_rss_mb} MB`);
+const runtimes = arg("runtime", "deno,node,bun").split(",");
+const pageSize = arg("page-size", "5000");
+const bin = (name: string) => `${ROOT}node_modules/.bin/${name}`;
+if (runtimes.includes("node")) {
+  const built = await new Deno.Command(bin("deno"), { args: ["task", "-q", "build"], cwd: ROOT })
+    .output();
+  if (!built.success) throw new Error("npm run build failed");
 }
-const diff = (results[1].peak_rss_mb as number) - (results[0].peak_rss_mb as number);
-console.log(`peak RSS difference, ${total} rows vs 10000: ${diff} MB (target: within 64 MB)`);
+const child = "bench/workers/stream-memory.mjs";
+const commands: Record<string, (n: number) => string[]> = {
+  deno: (n) => [bin("deno"), "run", "-A", child, String(n), pageSize],
+  node: (n) => ["node", child, String(n), pageSize],
+  bun: (n) => [bin("bun"), child, String(n), pageSize],
+};
+
+const table: string[] = [];
+for (const runtime of runtimes) {
+  const peaks: number[] = [];
+  for (const n of [10_000, total]) {
+    const [cmd, ...rest] = commands[runtime](n);
+    const out = await new Deno.Command(cmd, { args: rest, cwd: ROOT, stderr: "inherit" }).output();
+    if (!out.success) throw new Error(`${runtime} child failed`);
+    const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+    if (r.rows !== n) throw new Error(`${runtime}: streamed ${r.rows} rows, expected ${n}`);
+    peaks.push(r.peak_rss_mb);
+    console.log(`${runtime}: streamed ${r.rows} rows in ${r.ms} ms, peak RSS ${r.peak_rss_mb} MiB`);
+  }
+  table.push(
+    `${runtime.padEnd(8)} ${String(peaks[0]).padStart(10)} ${String(peaks[1]).padStart(12)} ${
+      String(peaks[1] - peaks[0]).padStart(8)
+    }`,
+  );
+}
+console.log(`\npeak RSS in MiB, page size ${pageSize} (target: difference within 64 MiB)`);
+console.log(
+  `runtime  ${"10k rows".padStart(10)} ${`${total / 1000}k rows`.padStart(12)} ${
+    "diff".padStart(8)
+  }`,
+);
+for (const line of table) console.log(line);

@@ -39,7 +39,7 @@ import {
 } from "./policies/load-balancing.ts";
 import { DefaultRetryPolicy, type RetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
-import { ResultSet, streamRows } from "./result-set.ts";
+import { type PageFetcher, ResultSet, RowStream } from "./result-set.ts";
 import { bindPrepared, bindUnprepared, hasParams, type Params } from "./values.ts";
 
 /** Options of one `execute`, `stream` or `pages` call. */
@@ -234,7 +234,8 @@ export class Client {
       const local = await conn.send(
         (w, f) =>
           encodeQuery(w, f, "SELECT data_center, rack FROM system.local", { consistency: "ONE" }),
-        (r) => this.#toResultSet<{ data_center: string; rack: string }>(r, null, noPages).first(),
+        (r) =>
+          this.#toResultSet<{ data_center: string; rack: string }>(r, null, noPages, false).first(),
         { timeout: this.#opts.connectTimeout },
       );
       host.datacenter = local?.data_center;
@@ -266,20 +267,30 @@ export class Client {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#executePage<T>(query, params, options, options.pagingState);
+    return this.#executePage<T>(query, params, options, options.pagingState, false);
   }
 
   /**
    * Every row of a query, page after page, fetching the next page while the current one is
    * consumed. Leaving the loop stops fetching.
    */
-  async *stream<T = Row>(
+  stream<T = Row>(
     query: string,
     params?: Params,
     options: ExecuteOptions = {},
-  ): AsyncGenerator<T, void, undefined> {
-    // The first page never reaches the caller, so its rows can be let go as they are read too.
-    yield* streamRows(await this.execute<T>(query, params, options), true);
+  ): AsyncIterableIterator<T> {
+    // Nothing is sent before the first next(), as with a generator; every page, the first too,
+    // is decoded row by row as the loop reads it.
+    return new RowStream<T>(null, (signal) => {
+      try {
+        checkQuery(query);
+        checkOptions(options);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const opts = { ...options, signal: anySignal(options.signal, signal) };
+      return this.#executePage<T>(query, params, opts, options.pagingState, true);
+    });
   }
 
   /** The result page by page, each with its `pagingState` to resume from. */
@@ -297,17 +308,19 @@ export class Client {
     params: Params | undefined,
     options: ExecuteOptions,
     pagingState: Uint8Array | undefined,
+    lazy: boolean,
   ): Promise<ResultSet<T>> {
     const o = this.#opts;
     const prepare = options.prepare ?? hasParams(params);
     const keyspace = options.keyspace ?? this.#keyspace;
     const send = this.#sendOptions(options);
-    const fetch = (state: Uint8Array, signal: AbortSignal) =>
+    const fetch = (state: Uint8Array, signal: AbortSignal, lazyNext: boolean) =>
       this.#executePage<T>(
         query,
         params,
         { ...options, signal: anySignal(options.signal, signal) },
         state,
+        lazyNext,
       );
     const base = {
       consistency: options.consistency ?? o.consistency,
@@ -323,7 +336,7 @@ export class Client {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         return await conn.send(
           (w, f) => encodeQuery(w, f, query, { ...base, values }),
-          (r) => this.#toResultSet<T>(r, null, fetch),
+          (r) => this.#toResultSet<T>(r, null, fetch, lazy),
           send,
         );
       });
@@ -342,7 +355,7 @@ export class Client {
       };
       return conn.send(
         (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, params_),
-        (r) => this.#toResultSet<T>(r, p, fetch),
+        (r) => this.#toResultSet<T>(r, p, fetch, lazy),
         send,
       );
     };
@@ -399,18 +412,22 @@ export class Client {
   #toResultSet<T>(
     r: Response,
     prepared: Prepared | null,
-    fetch: (state: Uint8Array, signal: AbortSignal) => Promise<ResultSet<T>>,
+    fetch: PageFetcher<T>,
+    lazy: boolean,
   ): ResultSet<T> {
     const m = r.message;
     const tracingId = r.tracingId ? formatUuid(r.tracingId) : null;
     if (m.kind === "rows") {
       const { columns, decoder } = this.#rowsDecoder(m, prepared);
       const c = m.content;
+      // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy.
+      const bytes = lazy ? c.buf.slice(c.offset, c.end) : null;
       return new ResultSet<T>({
         warnings: r.warnings,
         tracingId,
         customPayload: r.customPayload,
-        rows: decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[],
+        rows: bytes === null ? decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[] : [],
+        cursor: bytes === null ? null : decoder.cursor(bytes, 0, bytes.length, m.rowCount),
         columns,
         pagingState: m.metadata.pagingState,
         fetch: m.metadata.pagingState ? fetch : null,
@@ -505,7 +522,7 @@ export class Client {
             timestamp: options.timestamp,
             keyspace: options.keyspace,
           }),
-        (r) => this.#toResultSet<Row>(r, null, noPages),
+        (r) => this.#toResultSet<Row>(r, null, noPages, false),
         send,
       );
     if (!prepare) {

@@ -4,12 +4,16 @@
  * @module
  */
 import type { ColumnSpec } from "../protocol/types/datatype.ts";
-import type { Row } from "../protocol/types/row-decoder.ts";
+import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 
-/** Fetches the page after `pagingState`; the signal cancels it when iteration stops early. */
+/**
+ * Fetches the page after `pagingState`; the signal cancels it when iteration stops early. A
+ * `lazy` page decodes its rows as they are read (see {@link RowStream}).
+ */
 export type PageFetcher<T> = (
   pagingState: Uint8Array,
   signal: AbortSignal,
+  lazy: boolean,
 ) => Promise<ResultSet<T>>;
 
 const NO_WARNINGS: readonly string[] = Object.freeze([]);
@@ -28,8 +32,6 @@ const NO_COLUMNS: readonly ColumnSpec[] = Object.freeze([]);
  * ```
  */
 export class ResultSet<T = Row> implements AsyncIterable<T> {
-  /** Rows of this page. */
-  readonly rows: T[];
   /** Result columns (empty for statements that return no rows). */
   readonly columns: readonly ColumnSpec[];
   /** Where the next page starts, or null when this is the last page. */
@@ -41,10 +43,14 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** Custom payload the server attached to the response. */
   readonly customPayload: ReadonlyMap<string, Uint8Array | null> | null;
   readonly #fetch: PageFetcher<T> | null;
+  #rows: T[] | null;
+  #cursor: RowCursor | null;
 
   /** Built by the client; not meant to be constructed by users. */
   constructor(init: {
     rows?: T[];
+    /** Internal: rows still to decode, instead of `rows`. */
+    cursor?: RowCursor | null;
     columns?: readonly ColumnSpec[] | null;
     pagingState?: Uint8Array | null;
     warnings?: readonly string[];
@@ -52,13 +58,26 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     customPayload?: ReadonlyMap<string, Uint8Array | null> | null;
     fetch?: PageFetcher<T> | null;
   }) {
-    this.rows = init.rows ?? [];
+    this.#cursor = init.cursor ?? null;
+    this.#rows = this.#cursor === null ? init.rows ?? [] : null;
     this.columns = init.columns ?? NO_COLUMNS;
     this.pagingState = init.pagingState ?? null;
     this.warnings = init.warnings ?? NO_WARNINGS;
     this.tracingId = init.tracingId ?? null;
     this.customPayload = init.customPayload ?? null;
     this.#fetch = init.fetch ?? null;
+  }
+
+  /** Rows of this page. */
+  get rows(): T[] {
+    if (this.#rows === null) {
+      const cursor = this.#cursor!;
+      const rows: T[] = [];
+      for (let r = cursor.next(); r !== undefined; r = cursor.next()) rows.push(r as T);
+      this.#rows = rows;
+      this.#cursor = null;
+    }
+    return this.#rows;
   }
 
   /** The first row of this page, or null. */
@@ -80,7 +99,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** Fetches the next page (null on the last page). */
   nextPage(signal?: AbortSignal): Promise<ResultSet<T> | null> {
     if (this.pagingState === null || this.#fetch === null) return Promise.resolve(null);
-    return this.#fetch(this.pagingState, signal ?? new AbortController().signal);
+    return this.#fetch(this.pagingState, signal ?? new AbortController().signal, false);
   }
 
   /** This page and each following one, fetching one page ahead. */
@@ -90,7 +109,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     try {
       for (;;) {
         const next = page.pagingState !== null && page.#fetch !== null
-          ? page.#fetch(page.pagingState, ac.signal)
+          ? page.#fetch(page.pagingState, ac.signal, false)
           : null;
         // If the consumer stops before awaiting it, its failure must not go unhandled.
         next?.catch(() => {});
@@ -104,28 +123,154 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   }
 
   /** Every row of this page and the following ones. */
-  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    return streamRows(this, false);
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new RowStream<T>(this, null);
+  }
+
+  /** Internal: the following page, or null; see {@link RowStream}. */
+  static fetchAfter<T>(page: ResultSet<T>, signal: AbortSignal): Promise<ResultSet<T>> | null {
+    if (page.pagingState === null || page.#fetch === null) return null;
+    return page.#fetch(page.pagingState, signal, true);
+  }
+
+  /** Internal: takes over the page's undecoded rows (null when they were decoded already). */
+  static takeCursor<T>(page: ResultSet<T>): RowCursor | null {
+    const cursor = page.#cursor;
+    page.#cursor = null;
+    if (cursor !== null) page.#rows = [];
+    return cursor;
   }
 }
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
 /**
- * The rows of `first` and every following page. Pages nobody else can see (all after the first,
- * and the first too with `ownFirst`) let go of each row once it is handed out, so rows die young
- * instead of a whole page being promoted by the garbage collector: this keeps the peak memory of
- * long streams close to that of short ones.
+ * Every row of a first page and of each following one, fetched one page ahead. The following
+ * pages are fetched lazy: their rows are decoded one per `next()` from the page's bytes, so a
+ * row is garbage as soon as the consumer drops it and a long stream holds no more than two
+ * pages of bytes. A row that is ready costs one resolved promise; only page boundaries await.
+ * (An async generator costs several promises per row, and a page of decoded rows outlived the
+ * young generation: peak memory grew with the length of the stream.)
  */
-export async function* streamRows<T>(
-  first: ResultSet<T>,
-  ownFirst: boolean,
-): AsyncGenerator<T, void, undefined> {
-  for await (const page of first.pages()) {
-    const rows = page.rows;
-    const own = ownFirst || page !== first;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (own) rows[i] = undefined as T;
-      yield row;
+export class RowStream<T> implements AsyncIterableIterator<T> {
+  #rows: T[] | null = null;
+  #i = 0;
+  #own = false;
+  #cursor: RowCursor | null = null;
+  #next: Promise<ResultSet<T>> | null;
+  #start: (() => Promise<ResultSet<T>>) | null;
+  #busy: Promise<IteratorResult<T, undefined>> | null = null;
+  #done = false;
+  readonly #ac = new AbortController();
+
+  /**
+   * Starts from `first` (a page the caller may still read, so its rows stay in place), or, with
+   * `first` null, from the page `start` fetches on the first `next()`.
+   */
+  constructor(
+    first: ResultSet<T> | null,
+    start: ((signal: AbortSignal) => Promise<ResultSet<T>>) | null,
+  ) {
+    this.#next = null;
+    this.#start = start === null ? null : () => start(this.#ac.signal);
+    if (first !== null) this.#setPage(first, false);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    // Calls made while a page is awaited run after it, in order, as with an async generator.
+    const busy = this.#busy;
+    if (busy !== null) return busy.then(() => this.next(), () => this.next());
+    let row: T | undefined;
+    try {
+      row = this.#take();
+    } catch (e) {
+      this.#finish(); // a malformed row: nothing after it can be trusted
+      return Promise.reject(e);
     }
+    if (row !== undefined) return Promise.resolve({ value: row, done: false });
+    if (this.#done) return Promise.resolve(DONE);
+    const p = this.#advance();
+    this.#busy = p;
+    const clear = () => {
+      if (this.#busy === p) this.#busy = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  /** Stops: the page being fetched is aborted and nothing more is fetched. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.#finish();
+    return Promise.resolve(DONE);
+  }
+
+  /** Stops, like {@link RowStream.return}, and rejects with `e`. */
+  throw(e?: unknown): Promise<IteratorResult<T, undefined>> {
+    this.#finish();
+    return Promise.reject(e);
+  }
+
+  #take(): T | undefined {
+    const cursor = this.#cursor;
+    if (cursor !== null) return cursor.next() as T | undefined;
+    const rows = this.#rows;
+    if (rows === null || this.#i >= rows.length) return undefined;
+    const row = rows[this.#i];
+    if (this.#own) rows[this.#i] = undefined as T;
+    this.#i++;
+    return row;
+  }
+
+  #setPage(page: ResultSet<T>, own: boolean): void {
+    const next = ResultSet.fetchAfter(page, this.#ac.signal);
+    // If the consumer stops before awaiting it, its failure must not go unhandled.
+    next?.catch(() => {});
+    this.#next = next;
+    this.#cursor = own ? ResultSet.takeCursor(page) : null;
+    this.#rows = this.#cursor === null ? page.rows : null;
+    this.#i = 0;
+    // Rows of a page nobody else holds are let go as they are handed out.
+    this.#own = own;
+  }
+
+  async #advance(): Promise<IteratorResult<T, undefined>> {
+    try {
+      for (;;) {
+        let next = this.#next;
+        if (next === null && this.#start !== null) {
+          next = this.#start();
+          this.#start = null;
+        }
+        if (next === null) {
+          this.#finish();
+          return DONE;
+        }
+        this.#next = null;
+        const page = await next;
+        if (this.#done) return DONE;
+        this.#setPage(page, true);
+        const row = this.#take();
+        if (row !== undefined) return { value: row, done: false };
+      }
+    } catch (e) {
+      const stopped = this.#done;
+      this.#finish();
+      // An abort caused by return() is the end the consumer asked for, not an error.
+      if (stopped) return DONE;
+      throw e;
+    }
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#rows = null;
+    this.#cursor = null;
+    this.#next = null;
+    this.#start = null;
+    this.#ac.abort();
   }
 }

@@ -280,6 +280,44 @@ Deno.test("paging: breaking out of a loop stops fetching pages", async (t) => {
   });
 });
 
+Deno.test("paging: stream() follows the async iterator protocol", async (t) => {
+  await seed("main");
+  await withClient(await defaultOptions(), async (client) => {
+    await t.step("next() calls made together settle in order across pages", async () => {
+      const it = client.stream<{ c: number }>(SELECT(), [1], { pageSize: 10 });
+      const results = await Promise.all(Array.from({ length: 35 }, () => it.next()));
+      assertEquals(
+        results.map((r) => r.done ? -1 : r.value.c),
+        Array.from({ length: 35 }, (_, i) => i),
+      );
+      assertEquals((await it.return!()).done, true);
+      assertEquals((await it.next()).done, true, "nothing after return()");
+    });
+
+    await t.step("return() while a page is being fetched ends the stream quietly", async () => {
+      const it = client.stream<{ c: number }>(SELECT(), [1], { pageSize: 10 });
+      for (let i = 0; i < 10; i++) assertEquals((await it.next()).value?.c, i);
+      const pending = it.next(); // the page boundary: this one awaits the next page
+      const ended = await it.return!();
+      assertEquals(ended.done, true);
+      assertEquals((await pending).done, true, "the pending next() ends, it does not reject");
+      assertEquals((await it.next()).done, true);
+    });
+
+    await t.step("a failing query rejects the first next(), and the stream is over", async () => {
+      const it = client.stream(`SELECT nope FROM ${ks.name}.rows`);
+      let error: unknown;
+      try {
+        await it.next();
+      } catch (e) {
+        error = e;
+      }
+      assert(error instanceof Error && error.name === "InvalidQueryError", `got ${error}`);
+      assertEquals((await it.next()).done, true, "a failed stream is over");
+    });
+  });
+});
+
 Deno.test("paging: breaking early from a 100k stream returns quickly", async () => {
   await seed("main");
   await withClient(await defaultOptions(), async (client) => {
