@@ -1,7 +1,8 @@
 /**
  * Benchmark orchestrator: runs every (workload, contender, runtime, concurrency) as its own child
  * process, one after another (the machine has two cores and Cassandra needs one), prints a
- * table, writes bench/results/latest.json and an SVG chart.
+ * table, writes bench/results/latest.json and an SVG chart. Before each write job the table it
+ * fills is truncated, so every contender starts from the same server state.
  *
  *   npm run bench                     full run against 127.0.0.1:9042
  *   npm run bench -- --quick          ~2 minutes: fewer cells, short windows
@@ -29,7 +30,7 @@
  * @module
  */
 
-import { ensureSchema } from "./schema.ts";
+import { ensureSchema, resetForWrites } from "./schema.ts";
 import { DEFAULT_RECORDING, record } from "./replay.ts";
 
 /** One line of bench/results/latest.json: exactly these fields. */
@@ -453,6 +454,7 @@ async function main(): Promise<void> {
             compression: cell.compression,
           };
           try {
+            if (!driverBound) await resetForWrites(host, port, cell.workload);
             outcome = await runOne(command(runtime, c.script), job);
           } catch (e) {
             outcome = { failed: String(e) };

@@ -141,3 +141,25 @@ if (import.meta.main) {
   );
   console.log(JSON.stringify(info));
 }
+
+/** Tables the write workloads fill. */
+const WRITE_TABLES: Record<string, string> = {
+  "insert": "kv_write",
+  "blob-insert": "blob_write",
+};
+
+/**
+ * Empties the table a write workload fills, so that every contender starts from the same server
+ * state: otherwise each one writes into a table its predecessors grew, with their flushes and
+ * compactions still running, and whoever runs first has the easiest time. No-op for reads.
+ */
+export async function resetForWrites(host: string, port: number, workload: string): Promise<void> {
+  const table = WRITE_TABLES[workload];
+  if (table === undefined) return;
+  const conn = await SimpleConnection.open(host, port);
+  try {
+    await conn.query(`TRUNCATE ${KEYSPACE}.${table}`);
+  } finally {
+    conn.close();
+  }
+}

@@ -7,6 +7,7 @@
  */
 import { ByteWriter } from "../protocol/bytes.ts";
 import { compressFrameV4, type Compressor, decompressFrameV4 } from "../protocol/compression.ts";
+import type { Crc32 } from "../protocol/crc.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import {
   type Frame,
@@ -134,6 +135,8 @@ export class Connection {
   #version: ProtocolVersion;
   /** Set once STARTUP negotiated it. */
   #compressor: Compressor | undefined;
+  /** The runtime's native CRC-32 for v5 segments, when the transport offers one. */
+  #crc32: Crc32 | undefined;
   #segmented = false;
   #frames: FrameDecoder;
   #segments: SegmentDecoder | null = null;
@@ -235,6 +238,7 @@ export class Connection {
       });
     }
     try {
+      conn.#crc32 = await opts.transport.nativeCrc32?.();
       await conn.#handshake({ timeout, signal });
     } catch (e) {
       conn.#fail(e as Error);
@@ -302,6 +306,7 @@ export class Connection {
     this.#segmented = true;
     const segments = new SegmentDecoder({
       compressor,
+      crc32: this.#crc32,
       maxFrameLength: this.#opts.maxFrameLength,
     });
     for (const rest of this.#frames.detach()) segments.push(rest);
@@ -398,14 +403,17 @@ export class Connection {
       }
       // Each segment adds at most 12 bytes of header and CRC to up to 128 KiB of payload.
       const seg = new ByteWriter(w.length + 12 * (Math.ceil(w.length / MAX_SEGMENT_PAYLOAD) + 1));
-      encodeSegments(frames, seg, { compressor: this.#compressor });
+      encodeSegments(frames, seg, { compressor: this.#compressor, crc32: this.#crc32 });
       bytes = seg.buf.subarray(0, seg.length);
       starts.length = 0;
     } else {
       bytes = w.toBytes();
     }
-    w.reset();
-    if (w.buf.length > 1 << 20) this.#out = new ByteWriter(16 * 1024); // don't pin a huge buffer
+    // Keep the buffer while it fits the traffic (regrowing it copies everything written each
+    // time), but don't pin a large one after a burst.
+    if (w.buf.length > 1 << 20 && w.buf.length > 4 * w.length) {
+      this.#out = new ByteWriter(16 * 1024);
+    } else w.reset();
     if (!socket.write(bytes)) {
       this.#blocked = true;
       socket.drained().then(() => {

@@ -79,6 +79,16 @@ export function crc32Update(crc: number, buf: Uint8Array, start = 0, end = buf.l
   return ~c >>> 0;
 }
 
+/**
+ * A CRC-32 continuation with zlib's `crc32(data, value)` contract: the CRC of `data` continued
+ * from the finished CRC `value`. `node:zlib`'s native one fits (see the transports'
+ * `nativeCrc32`); {@link jsCrc32} is the portable one.
+ */
+export type Crc32 = (data: Uint8Array, value: number) => number;
+
+/** The portable {@link Crc32}, in JavaScript. */
+export const jsCrc32: Crc32 = (data, value) => crc32Update(value, data);
+
 /** Standard CRC-32 of `buf[start, end)` (the check value of "123456789" is 0xCBF43926). */
 export function crc32(buf: Uint8Array, start = 0, end = buf.length): number {
   return crc32Update(0, buf, start, end);
@@ -87,7 +97,19 @@ export function crc32(buf: Uint8Array, start = 0, end = buf.length): number {
 /** The state Cassandra starts every payload CRC from: a CRC-32 over the bytes FA 2D 55 CA. */
 export const CASSANDRA_CRC32_SEED: number = crc32(new Uint8Array([0xfa, 0x2d, 0x55, 0xca]));
 
-/** CRC-32 of a v5 segment payload, as Cassandra computes it (seeded with FA 2D 55 CA). */
-export function payloadCrc32(buf: Uint8Array, start = 0, end = buf.length): number {
-  return crc32Update(CASSANDRA_CRC32_SEED, buf, start, end);
+/**
+ * CRC-32 of a v5 segment payload, as Cassandra computes it (seeded with FA 2D 55 CA), with the
+ * portable CRC or the given one.
+ */
+export function payloadCrc32(
+  buf: Uint8Array,
+  start = 0,
+  end = buf.length,
+  crc32?: Crc32,
+): number {
+  if (crc32 === undefined) return crc32Update(CASSANDRA_CRC32_SEED, buf, start, end);
+  return crc32(
+    start === 0 && end === buf.length ? buf : buf.subarray(start, end),
+    CASSANDRA_CRC32_SEED,
+  ) >>> 0;
 }

@@ -9,7 +9,7 @@
  */
 import type { ByteWriter } from "./bytes.ts";
 import { type Compressor, decompressChecked } from "./compression.ts";
-import { crc24, payloadCrc32 } from "./crc.ts";
+import { crc24, type Crc32, payloadCrc32 } from "./crc.ts";
 import { ProtocolError } from "./errors.ts";
 import { type Frame, HEADER_LENGTH, type HeaderLimits, readHeader } from "./frame.ts";
 import { FrameDecoder } from "./frame-decoder.ts";
@@ -42,6 +42,8 @@ export interface SegmentEncodeOptions {
   readonly compressor?: Compressor;
   /** Payload size limit, for tests; default and maximum {@link MAX_SEGMENT_PAYLOAD}. */
   readonly maxPayload?: number;
+  /** The payload CRC-32 to use, e.g. the runtime's native one; default: the portable one. */
+  readonly crc32?: Crc32;
 }
 
 /**
@@ -57,12 +59,13 @@ export function encodeSegments(
   const max = Math.min(options.maxPayload ?? MAX_SEGMENT_PAYLOAD, MAX_SEGMENT_PAYLOAD);
   if (!(max >= 1)) throw new RangeError(`bad maxPayload ${options.maxPayload}`);
   const c = options.compressor;
+  const crc = options.crc32;
   let i = 0;
   while (i < frames.length) {
     const f = frames[i];
     if (f.length > max) {
       for (let o = 0; o < f.length; o += max) {
-        writeSegment(out, [f.subarray(o, Math.min(o + max, f.length))], false, c);
+        writeSegment(out, [f.subarray(o, Math.min(o + max, f.length))], false, c, crc);
       }
       i++;
       continue;
@@ -71,7 +74,7 @@ export function encodeSegments(
     let size = f.length;
     let j = i + 1;
     while (j < frames.length && size + frames[j].length <= max) size += frames[j++].length;
-    writeSegment(out, frames.slice(i, j), true, c);
+    writeSegment(out, frames.slice(i, j), true, c, crc);
     i = j;
   }
 }
@@ -82,6 +85,7 @@ function writeSegment(
   parts: readonly Uint8Array[],
   selfContained: boolean,
   c: Compressor | undefined,
+  crc32: Crc32 | undefined,
 ): void {
   let rawLength = 0;
   for (const p of parts) rawLength += p.length;
@@ -102,7 +106,7 @@ function writeSegment(
       b.set(p, o);
       o += p.length;
     }
-    writeLE32(b, o, payloadCrc32(b, h + SEGMENT_HEADER_LENGTH, o));
+    writeLE32(b, o, payloadCrc32(b, h + SEGMENT_HEADER_LENGTH, o, crc32));
     out.length = o + SEGMENT_TRAILER_LENGTH;
     return;
   }
@@ -135,7 +139,7 @@ function writeSegment(
   b[h + 7] = (crc >>> 16) & 0xff;
   const p = h + COMPRESSED_SEGMENT_HEADER_LENGTH;
   b.set(payload, p);
-  writeLE32(b, p + payload.length, payloadCrc32(payload));
+  writeLE32(b, p + payload.length, payloadCrc32(payload, 0, payload.length, crc32));
   out.length = p + payload.length + SEGMENT_TRAILER_LENGTH;
 }
 
@@ -143,6 +147,8 @@ function writeSegment(
 export interface SegmentDecoderOptions extends HeaderLimits {
   /** Expect the compressed segment format. */
   readonly compressor?: Compressor;
+  /** The payload CRC-32 to verify with, e.g. the runtime's native one; default: the portable one. */
+  readonly crc32?: Crc32;
 }
 
 /** A segment header after validation. */
@@ -173,6 +179,7 @@ interface SegmentHeader {
  */
 export class SegmentDecoder {
   readonly #compressor: Compressor | undefined;
+  readonly #crc32: Crc32 | undefined;
   readonly #limits: HeaderLimits;
   #chunks: Uint8Array[] = [];
   #pos = 0;
@@ -188,6 +195,7 @@ export class SegmentDecoder {
   /** Creates a decoder; pass the compressor when LZ4 was negotiated. */
   constructor(options: SegmentDecoderOptions = {}) {
     this.#compressor = options.compressor;
+    this.#crc32 = options.crc32;
     this.#limits = options;
     this.#frames = new FrameDecoder(options);
   }
@@ -260,7 +268,7 @@ export class SegmentDecoder {
     const pStart = hlen;
     const pEnd = hlen + header.payloadLength;
     const expected = readLE32(seg, pEnd);
-    const actual = payloadCrc32(seg, pStart, pEnd);
+    const actual = payloadCrc32(seg, pStart, pEnd, this.#crc32);
     if (expected !== actual) {
       throw new ProtocolError(
         `segment payload CRC32 mismatch: read ${expected.toString(16)}, computed ${

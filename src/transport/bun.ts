@@ -17,6 +17,7 @@
 
 import type { ConnectOptions, Socket, SocketHandlers, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
+import { zlibCrc32 } from "./native-crc.ts";
 import { formatAddress, handlerError, peerClosedError, socketError } from "./errors.ts";
 import { DrainWaiters, KEEPALIVE_DELAY_MS, takeBatch } from "./waiters.ts";
 
@@ -252,6 +253,7 @@ class BunSocket implements Socket {
  */
 export const bunTransport: Transport = {
   name: "bun",
+  nativeCrc32: zlibCrc32,
   async connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket> {
     if (options.tls?.checkServerIdentity === false) {
       const { nodeTransport } = await import("./node.ts");

@@ -23,6 +23,7 @@
 
 import type { ConnectOptions, Socket, SocketHandlers, TlsOptions, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
+import { zlibCrc32 } from "./native-crc.ts";
 import { formatAddress, unsupportedError } from "./errors.ts";
 import { QueuedSocket } from "./queued-socket.ts";
 
@@ -167,6 +168,7 @@ class DenoSocket extends QueuedSocket {
  */
 export const denoTransport: Transport = {
   name: "deno",
+  nativeCrc32: zlibCrc32,
   async connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket> {
     const remote = formatAddress(options.host, options.port);
     const conn = await guardConnect(

@@ -101,4 +101,9 @@ export interface Transport {
   readonly name: string;
   /** Opens a connection; rejects with an Error saying why it could not connect. */
   connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket>;
+  /**
+   * Optional: the runtime's native CRC-32 with zlib's `crc32(data, value)` contract, or
+   * undefined. Protocol v5 checksums every segment payload; without it the portable one is used.
+   */
+  nativeCrc32?(): Promise<((data: Uint8Array, value: number) => number) | undefined>;
 }

@@ -10,7 +10,7 @@ import {
   type SegmentEncodeOptions,
 } from "../../src/protocol/segment.ts";
 import { loadLz4 } from "../../src/compression/lz4.ts";
-import { crc24, payloadCrc32 } from "../../src/protocol/crc.ts";
+import { crc24, type Crc32, jsCrc32, payloadCrc32 } from "../../src/protocol/crc.ts";
 import { responseFrame } from "./helpers.ts";
 
 /** A response frame with a pseudo-random (or repetitive, hence compressible) body of n bytes. */
@@ -173,4 +173,23 @@ Deno.test("a large envelope claiming more than the limit fails on its first segm
   const d = new SegmentDecoder({ maxFrameLength: 500 });
   d.push(w.toBytes());
   assertThrows(() => d.next(), ProtocolError, "limit");
+});
+
+Deno.test("segments use the CRC-32 they are given, on both sides", () => {
+  const frames = [bigFrame(1, 200_000), bigFrame(2, 50)];
+  let calls = 0;
+  const counting: Crc32 = (data, value) => {
+    calls++;
+    return jsCrc32(data, value);
+  };
+  const out = new ByteWriter();
+  encodeSegments(frames, out, { crc32: counting });
+  assert(calls >= 3, `encoder used the given CRC (${calls} calls)`);
+  const sent = calls;
+  const got = decodeAll(out.toBytes(), out.length, new SegmentDecoder({ crc32: counting }));
+  assertEquals(got.map((f) => f.header.stream), [1, 2]);
+  assert(calls > sent, "decoder used the given CRC");
+  // A CRC that disagrees with the encoder's is a mismatch.
+  const wrong = new SegmentDecoder({ crc32: (d, v) => jsCrc32(d, v) ^ 1 });
+  assertThrows(() => decodeAll(out.toBytes(), out.length, wrong), ProtocolError, "CRC32 mismatch");
 });

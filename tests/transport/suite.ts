@@ -7,6 +7,7 @@
 
 import type { Socket, SocketHandlers, Transport } from "../../src/transport/types.ts";
 import { TransportError, type TransportErrorKind } from "../../src/transport/errors.ts";
+import { CASSANDRA_CRC32_SEED, payloadCrc32 } from "../../src/protocol/crc.ts";
 import { closedPort, QUIT, startServer, type TestCerts, type TestServer } from "./support.ts";
 
 /** One named check. */
@@ -152,6 +153,18 @@ export function transportCases(transport: Transport, options: SuiteOptions): Tra
   const host = "127.0.0.1";
   const serverTls = { key: certs.serverKey, cert: certs.serverCert };
   const cases: TransportCase[] = [
+    {
+      name: "offers the runtime's native CRC-32, and it agrees with the portable one",
+      run: async () => {
+        const native = await transport.nativeCrc32?.();
+        assert(native !== undefined, "node:zlib crc32 (Node >= 20.15, Bun, Deno) is offered");
+        const data = new Uint8Array(70_000).map((_, i) => (i * 2654435761) >>> 24);
+        for (const [start, end] of [[0, 0], [0, 9], [3, 1000], [1, 65_537], [0, 70_000]]) {
+          const got = native(data.subarray(start, end), CASSANDRA_CRC32_SEED) >>> 0;
+          assert(got === payloadCrc32(data, start, end), `CRC of [${start}, ${end})`);
+        }
+      },
+    },
     {
       name: "connects, writes, receives an echo; remote names the address",
       run: () =>
