@@ -132,12 +132,19 @@ async function readPid(dir: string): Promise<number | null> {
 
 /** True when `pid` is alive and is the Cassandra of the node in `dir` (pids get reused). */
 async function isOurProcess(pid: number, dir: string): Promise<boolean> {
-  try {
-    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    return cmdline.includes(join(dir, "conf", "cassandra.yaml"));
-  } catch {
-    return false;
+  // While the shell execs the JVM (and once a process is a zombie) its cmdline reads empty: ask
+  // again for a moment before calling it gone, or a node that is starting looks as if it exited.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let cmdline: string;
+    try {
+      cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    } catch {
+      return false;
+    }
+    if (cmdline !== "") return cmdline.includes(join(dir, "conf", "cassandra.yaml"));
+    await sleep(50);
   }
+  return false;
 }
 
 /** Which nodes of a cluster run and answer. */
