@@ -32,7 +32,12 @@ export interface Prepared {
 export class PreparedCache {
   #byKey = new Map<string, Promise<Prepared>>();
   #byId = new Map<string, Prepared>();
-  #ready = new Map<string, Prepared>();
+  /**
+   * Ready statements by keyspace, then by query: the hot path looks up the caller's own query
+   * string, never a concatenation (JavaScriptCore builds concatenations as ropes, and hashing a
+   * rope flattens it: a copy of the query on every execution).
+   */
+  #ready = new Map<string, Map<string, Prepared>>();
 
   static #key(query: string, keyspace: string | undefined): string {
     return `${keyspace ?? ""}\u0000${query}`;
@@ -53,7 +58,7 @@ export class PreparedCache {
 
   /** The statement if it is already prepared (not merely being prepared), else undefined. */
   peek(query: string, keyspace: string | undefined): Prepared | undefined {
-    return this.#ready.get(PreparedCache.#key(query, keyspace));
+    return this.#ready.get(keyspace ?? "")?.get(query);
   }
 
   /** Prepares again on `conn` (after UNPREPARED), replacing the cached entry. */
@@ -100,7 +105,12 @@ export class PreparedCache {
     this.#byKey.set(key, p);
     p.then(
       (prepared) => {
-        if (this.#byKey.get(key) === p) this.#ready.set(key, prepared);
+        if (this.#byKey.get(key) === p) {
+          const ks = keyspace ?? "";
+          let byQuery = this.#ready.get(ks);
+          if (byQuery === undefined) this.#ready.set(ks, byQuery = new Map());
+          byQuery.set(query, prepared);
+        }
         this.#byId.set(toHex(prepared.id), prepared);
       },
       () => {
