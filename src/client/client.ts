@@ -554,52 +554,97 @@ export class Client {
   }
 
   /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
-  async #run<T>(
+  #run<T>(
     info: { keyspace?: string },
     options: ExecuteOptions | BatchOptions,
     attempt: (conn: Connection) => Promise<T>,
   ): Promise<T> {
-    if (this.#closed) throw new ClosedError();
-    const signal = options.signal;
-    throwIfAborted(signal);
-    if (!this.#connected) await abortable(this.connect(), signal);
-    const idempotent = options.idempotent ?? false;
-    const errors = new Map<string, Error>();
-    let retries = 0;
-    let last: Error | undefined;
-    for (const host of this.#lbp.newQueryPlan(this.#hosts, info)) {
-      for (;;) {
-        if (this.#closed) throw new ClosedError();
-        throwIfAborted(signal);
-        let conn = host.ready();
-        if (conn === undefined) {
-          try {
-            conn = await host.borrow(signal);
-          } catch (e) {
-            if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
-            errors.set(host.address, e as Error);
-            break;
-          }
-        }
+    // The common case (connected, nothing to abort, a ready connection on the plan's first
+    // node) runs without an async frame; its failure, and every other case, take #runPlan.
+    if (this.#connected && !this.#closed && options.signal === undefined) {
+      const plan = this.#lbp.newQueryPlan(this.#hosts, info)[Symbol.iterator]();
+      const first = plan.next();
+      const conn = first.done ? undefined : first.value.ready();
+      if (conn !== undefined) {
+        const host = first.value as Host;
+        let p: Promise<T>;
         try {
-          return await attempt(conn);
+          p = attempt(conn);
         } catch (e) {
-          if (!(e instanceof ResponseError || e instanceof ConnectionError || isTimeout(e))) {
-            throw e; // aborts, bad parameters, protocol errors: retrying cannot help
-          }
-          const decision = this.#retry.decide({ error: e as Error, idempotent, retries });
-          retries++;
-          if (decision.action === "rethrow") throw e;
-          errors.set(host.address, e as Error);
-          last = e as Error;
-          if (decision.action === "retrySameHost") continue;
-          break;
+          p = Promise.reject(e);
         }
+        return p.catch((e) => this.#runPlan(info, options, attempt, { plan, host, error: e }));
       }
     }
+    return this.#runPlan(info, options, attempt, undefined);
+  }
+
+  /** The retry loop; `from` continues a plan whose first attempt failed (see {@link #run}). */
+  async #runPlan<T>(
+    info: { keyspace?: string },
+    options: ExecuteOptions | BatchOptions,
+    attempt: (conn: Connection) => Promise<T>,
+    from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,
+  ): Promise<T> {
+    const signal = options.signal;
+    if (from === undefined) {
+      if (this.#closed) throw new ClosedError();
+      throwIfAborted(signal);
+      if (!this.#connected) await abortable(this.connect(), signal);
+    }
+    const idempotent = options.idempotent ?? false;
+    const plan = from?.plan ?? this.#lbp.newQueryPlan(this.#hosts, info)[Symbol.iterator]();
+    let host: Host | undefined = from?.host;
+    let failed = from !== undefined;
+    let error: unknown = from?.error;
+    let errors: Map<string, Error> | undefined;
+    let retries = 0;
+    let last: Error | undefined;
+    for (;;) {
+      if (host === undefined) {
+        const next = plan.next();
+        if (next.done) break;
+        host = next.value;
+      }
+      for (;;) {
+        if (!failed) {
+          if (this.#closed) throw new ClosedError();
+          throwIfAborted(signal);
+          let conn = host.ready();
+          if (conn === undefined) {
+            try {
+              conn = await host.borrow(signal);
+            } catch (e) {
+              if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
+              (errors ??= new Map()).set(host.address, e as Error);
+              break;
+            }
+          }
+          try {
+            return await attempt(conn);
+          } catch (e) {
+            error = e;
+          }
+        }
+        failed = false;
+        if (
+          !(error instanceof ResponseError || error instanceof ConnectionError || isTimeout(error))
+        ) {
+          throw error; // aborts, bad parameters, protocol errors: retrying cannot help
+        }
+        const decision = this.#retry.decide({ error: error as Error, idempotent, retries });
+        retries++;
+        if (decision.action === "rethrow") throw error;
+        (errors ??= new Map()).set(host.address, error as Error);
+        last = error as Error;
+        if (decision.action === "retrySameHost") continue;
+        break;
+      }
+      host = undefined;
+    }
     // The plan ran out. A server answer is more useful to the caller than "no host".
-    if (last instanceof ResponseError && errors.size === 1) throw last;
-    throw new NoHostAvailableError(errors);
+    if (last instanceof ResponseError && errors?.size === 1) throw last;
+    throw new NoHostAvailableError(errors ?? new Map());
   }
 
   /**

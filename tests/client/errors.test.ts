@@ -75,6 +75,14 @@ for (const m of matrix()) {
           () => client.execute(`INSERT INTO ${ks.name}.t (id, v) VALUES (?, ?)`, [1]),
           Error,
         );
+        // The statement is prepared by now (the synchronous fast path): still a rejection.
+        let pending: Promise<unknown> | undefined;
+        try {
+          pending = client.execute(`INSERT INTO ${ks.name}.t (id, v) VALUES (?, ?)`, ["y", 2]);
+        } catch (e) {
+          throw new Error(`execute threw synchronously: ${e}`);
+        }
+        await assertRejects(() => pending!, TypeError);
         const rs = await client.execute("SELECT release_version FROM system.local");
         assertEquals(rs.rows.length, 1);
       });
