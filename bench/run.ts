@@ -1,8 +1,8 @@
 /**
  * Benchmark orchestrator: runs every (workload, contender, runtime, concurrency) as its own child
  * process, one after another (the machine has two cores and Cassandra needs one), prints a
- * table, writes bench/results/latest.json and an SVG chart. Before each write job the table it
- * fills is truncated, so every contender starts from the same server state.
+ * table, writes bench/results/latest.json and an SVG chart. Before each job the tables the write
+ * workloads fill are truncated, so every contender starts from the same server state.
  *
  *   npm run bench                     full run against 127.0.0.1:9042
  *   npm run bench -- --quick          ~2 minutes: fewer cells, short windows
@@ -30,7 +30,7 @@
  * @module
  */
 
-import { ensureSchema, resetForWrites } from "./schema.ts";
+import { ensureSchema, resetForJob } from "./schema.ts";
 import { DEFAULT_RECORDING, record } from "./replay.ts";
 
 /** One line of bench/results/latest.json: exactly these fields. */
@@ -454,7 +454,7 @@ async function main(): Promise<void> {
             compression: cell.compression,
           };
           try {
-            if (!driverBound) await resetForWrites(host, port, cell.workload);
+            if (!driverBound) await resetForJob(host, port);
             outcome = await runOne(command(runtime, c.script), job);
           } catch (e) {
             outcome = { failed: String(e) };

@@ -143,22 +143,19 @@ if (import.meta.main) {
 }
 
 /** Tables the write workloads fill. */
-const WRITE_TABLES: Record<string, string> = {
-  "insert": "kv_write",
-  "blob-insert": "blob_write",
-};
+const WRITE_TABLES = ["kv_write", "blob_write"];
 
 /**
- * Empties the table a write workload fills, so that every contender starts from the same server
- * state: otherwise each one writes into a table its predecessors grew, with their flushes and
- * compactions still running, and whoever runs first has the easiest time. No-op for reads.
+ * Empties the tables the write workloads fill, before every job: each contender then writes into
+ * an empty table rather than one its predecessors grew (whoever runs first had the easiest time),
+ * and no read job shares the server with flushes and compactions left behind by earlier writes.
  */
-export async function resetForWrites(host: string, port: number, workload: string): Promise<void> {
-  const table = WRITE_TABLES[workload];
-  if (table === undefined) return;
+export async function resetForJob(host: string, port: number): Promise<void> {
   const conn = await SimpleConnection.open(host, port);
   try {
-    await conn.query(`TRUNCATE ${KEYSPACE}.${table}`);
+    for (const table of WRITE_TABLES) {
+      await conn.query(`TRUNCATE ${KEYSPACE}.${table}`);
+    }
   } finally {
     conn.close();
   }
