@@ -68,6 +68,12 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
     "auto_snapshot: false",
     "user_defined_functions_enabled: true",
     "materialized_views_enabled: true",
+    // A shared 2-core machine can stall a JVM for seconds (GC, compaction, the test runtimes);
+    // with the 2 s write default, tests then fail on server WriteTimeouts that say nothing
+    // about the driver. Still below the client's 12 s request timeout.
+    "write_request_timeout: 10000ms",
+    "counter_write_request_timeout: 10000ms",
+    "read_request_timeout: 10000ms",
     // Small caches and memtables: several nodes share 24 GiB with the test runtimes.
     "key_cache_size: 16MiB",
     "memtable_heap_space: 128MiB",
