@@ -15,7 +15,7 @@
  */
 
 import { net, type Socket } from "../net.ts";
-import { cpuMs, emit, Histogram, type Job, peakRssMb, readJob } from "./harness.mjs";
+import { cpuMs, emit, Histogram, type Job, readJob, windowResult } from "./harness.mjs";
 import {
   bodyLength,
   enc,
@@ -325,18 +325,7 @@ async function main(): Promise<void> {
   for (let ci = 0; ci < connections; ci++) flushPatched(ci);
   await finished;
   if (failure) throw failure;
-  const seconds = (end - start) / 1000;
-  emit({
-    ok: true,
-    ops,
-    seconds,
-    ops_per_sec: ops / seconds,
-    p50_ms: hist.quantile(0.5),
-    p99_ms: hist.quantile(0.99),
-    cpu_ms_per_1k_ops: ops ? ((cpuEnd - cpuStart) / ops) * 1000 : 0,
-    peak_rss_mb: peakRssMb(),
-    connections,
-  });
+  emit({ ...windowResult({ ops, start, end, cpuStart, cpuEnd, hist }), connections });
 }
 
 main().catch((e) => {

@@ -198,6 +198,15 @@ export async function runLoops(job, op) {
   await finished;
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 5000))]);
   if (failure) throw failure;
+  return windowResult({ ops, start, end, cpuStart, cpuEnd, hist });
+}
+
+/**
+ * The result line of a measured window (the contract at the top of bench/run.ts).
+ * @param {{ ops: number, start: number, end: number, cpuStart: number, cpuEnd: number,
+ *   hist: Histogram }} w  times in ms: `start`/`end` from performance.now(), CPU from cpuMs()
+ */
+export function windowResult({ ops, start, end, cpuStart, cpuEnd, hist }) {
   const seconds = (end - start) / 1000;
   return {
     ok: true,

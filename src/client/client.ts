@@ -261,13 +261,7 @@ export class Client {
     params?: Params,
     options: ExecuteOptions = {},
   ): Promise<ResultSet<T>> {
-    try {
-      checkQuery(query);
-      checkOptions(options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#executePage<T>(query, params, options, options.pagingState, false);
+    return this.#firstPage<T>(query, params, options, false, undefined);
   }
 
   /**
@@ -281,16 +275,30 @@ export class Client {
   ): AsyncIterableIterator<T> {
     // Nothing is sent before the first next(), as with a generator; every page, the first too,
     // is decoded row by row as the loop reads it.
-    return new RowStream<T>(null, (signal) => {
-      try {
-        checkQuery(query);
-        checkOptions(options);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      const opts = { ...options, signal: anySignal(options.signal, signal) };
-      return this.#executePage<T>(query, params, opts, options.pagingState, true);
-    });
+    return new RowStream<T>(
+      null,
+      (signal) => this.#firstPage<T>(query, params, options, true, signal),
+    );
+  }
+
+  /** Validates, then runs the statement for its first page (with `signal` too, when given). */
+  #firstPage<T>(
+    query: string,
+    params: Params | undefined,
+    options: ExecuteOptions,
+    lazy: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<ResultSet<T>> {
+    try {
+      checkQuery(query);
+      checkOptions(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const opts = signal === undefined
+      ? options
+      : { ...options, signal: anySignal(options.signal, signal) };
+    return this.#executePage<T>(query, params, opts, options.pagingState, lazy);
   }
 
   /** The result page by page, each with its `pagingState` to resume from. */

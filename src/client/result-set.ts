@@ -98,8 +98,8 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
 
   /** Fetches the next page (null on the last page). */
   nextPage(signal?: AbortSignal): Promise<ResultSet<T> | null> {
-    if (this.pagingState === null || this.#fetch === null) return Promise.resolve(null);
-    return this.#fetch(this.pagingState, signal ?? new AbortController().signal, false);
+    return ResultSet.fetchAfter(this, signal ?? new AbortController().signal, false) ??
+      Promise.resolve(null);
   }
 
   /** This page and each following one, fetching one page ahead. */
@@ -108,9 +108,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     let page = this as ResultSet<T>;
     try {
       for (;;) {
-        const next = page.pagingState !== null && page.#fetch !== null
-          ? page.#fetch(page.pagingState, ac.signal, false)
-          : null;
+        const next = ResultSet.fetchAfter(page, ac.signal, false);
         // If the consumer stops before awaiting it, its failure must not go unhandled.
         next?.catch(() => {});
         yield page;
@@ -127,10 +125,14 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     return new RowStream<T>(this, null);
   }
 
-  /** Internal: the following page, or null; see {@link RowStream}. */
-  static fetchAfter<T>(page: ResultSet<T>, signal: AbortSignal): Promise<ResultSet<T>> | null {
+  /** Internal: fetches the page after `page`, or gives null on the last page. */
+  static fetchAfter<T>(
+    page: ResultSet<T>,
+    signal: AbortSignal,
+    lazy: boolean,
+  ): Promise<ResultSet<T>> | null {
     if (page.pagingState === null || page.#fetch === null) return null;
-    return page.#fetch(page.pagingState, signal, true);
+    return page.#fetch(page.pagingState, signal, lazy);
   }
 
   /** Internal: takes over the page's undecoded rows (null when they were decoded already). */
@@ -155,7 +157,6 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 export class RowStream<T> implements AsyncIterableIterator<T> {
   #rows: T[] | null = null;
   #i = 0;
-  #own = false;
   #cursor: RowCursor | null = null;
   #next: Promise<ResultSet<T>> | null;
   #start: (() => Promise<ResultSet<T>>) | null;
@@ -219,22 +220,21 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
     if (cursor !== null) return cursor.next() as T | undefined;
     const rows = this.#rows;
     if (rows === null || this.#i >= rows.length) return undefined;
-    const row = rows[this.#i];
-    if (this.#own) rows[this.#i] = undefined as T;
-    this.#i++;
-    return row;
+    return rows[this.#i++];
   }
 
+  /**
+   * Reads `page` next: row by row from its bytes when the stream owns it (a page it fetched),
+   * from its `rows` otherwise (the caller's first page, which must stay intact).
+   */
   #setPage(page: ResultSet<T>, own: boolean): void {
-    const next = ResultSet.fetchAfter(page, this.#ac.signal);
+    const next = ResultSet.fetchAfter(page, this.#ac.signal, true);
     // If the consumer stops before awaiting it, its failure must not go unhandled.
     next?.catch(() => {});
     this.#next = next;
     this.#cursor = own ? ResultSet.takeCursor(page) : null;
     this.#rows = this.#cursor === null ? page.rows : null;
     this.#i = 0;
-    // Rows of a page nobody else holds are let go as they are handed out.
-    this.#own = own;
   }
 
   async #advance(): Promise<IteratorResult<T, undefined>> {
