@@ -3,7 +3,8 @@
  * so the peak RSS (VmHWM) of one says nothing about the other. Bounded memory means the two
  * peaks are close, whatever the row count.
  *
- *   node_modules/.bin/deno run -A bench/stream-memory.ts [--rows 1000000] [--runtime deno,node,bun]
+ *   node_modules/.bin/deno run -A bench/stream-memory.ts [--rows 1000000]
+ *                                   [--runtime deno,node,bun,cassandra-driver/node]
  *                                                        [--page-size 5000]
  *
  * The table `bench.stream_rows` (one partition per 10k rows, ~100 bytes a row) is filled once.
@@ -50,7 +51,7 @@ if (have?.c !== PER_PARTITION - 1) {
 }
 await client.close();
 
-const runtimes = arg("runtime", "deno,node,bun").split(",");
+const runtimes = arg("runtime", "deno,node,bun,cassandra-driver/node").split(",");
 const pageSize = arg("page-size", "5000");
 const bin = (name: string) => `${ROOT}node_modules/.bin/${name}`;
 if (runtimes.includes("node")) {
@@ -63,6 +64,8 @@ const commands: Record<string, (n: number) => string[]> = {
   deno: (n) => [bin("deno"), "run", "-A", child, String(n), pageSize],
   node: (n) => ["node", child, String(n), pageSize],
   bun: (n) => [bin("bun"), child, String(n), pageSize],
+  // The same loop through cassandra-driver's client.stream(), for comparison.
+  "cassandra-driver/node": (n) => ["node", child, String(n), pageSize, "cassandra-driver"],
 };
 
 const table: string[] = [];
@@ -78,14 +81,14 @@ for (const runtime of runtimes) {
     console.log(`${runtime}: streamed ${r.rows} rows in ${r.ms} ms, peak RSS ${r.peak_rss_mb} MiB`);
   }
   table.push(
-    `${runtime.padEnd(8)} ${String(peaks[0]).padStart(10)} ${String(peaks[1]).padStart(12)} ${
+    `${runtime.padEnd(22)} ${String(peaks[0]).padStart(10)} ${String(peaks[1]).padStart(12)} ${
       String(peaks[1] - peaks[0]).padStart(8)
     }`,
   );
 }
 console.log(`\npeak RSS in MiB, page size ${pageSize} (target: difference within 64 MiB)`);
 console.log(
-  `runtime  ${"10k rows".padStart(10)} ${`${total / 1000}k rows`.padStart(12)} ${
+  `${"runtime".padEnd(22)} ${"10k rows".padStart(10)} ${`${total / 1000}k rows`.padStart(12)} ${
     "diff".padStart(8)
   }`,
 );
