@@ -9,13 +9,16 @@
  *   npm run bench -- --driver-bound   select/scan against the replay server (bench/replay.ts)
  *   filters (comma lists): --workload=insert,blob --driver=cql,ceiling --runtime=node
  *                          --concurrency=512   also: --host= --port= --duration= --warmup=
+ *   --cql-protocol=4                  our driver on protocol v4 (as the other contenders speak)
+ *                                     instead of the highest the server offers; a filtered run
  *
  * ## Worker contract (how to plug a contender in)
  * A worker is a script run as `<runtime> <script> '<job json>'` (the job is also accepted on
  * stdin). Job fields: `workload` (insert | select | scan | blob-insert | blob-select),
  * `concurrency` (that many independent loops, each with one request in flight), `durationSec`
  * (measured window), `warmupSec` (unmeasured time before it), optional `maxOps`, `host`,
- * `port`, `keyspace`, `localDataCenter`, `compression` ("none" | "lz4"). Tables, statements and
+ * `port`, `keyspace`, `localDataCenter`, `compression` ("none" | "lz4"), optional
+ * `protocolVersion` (our driver only). Tables, statements and
  * row values come from bench/workloads.mjs (bench/python/common.py for Python).
  * The worker prints, as its last stdout line, one JSON object:
  *   {"ok": true, "ops_per_sec", "p50_ms", "p99_ms", "cpu_ms_per_1k_ops", "peak_rss_mb", ...}
@@ -393,6 +396,10 @@ async function main(): Promise<void> {
   const durationSec = Number(flag("duration") ?? (quick ? 1.5 : 8));
   const warmupSec = Number(flag("warmup") ?? (quick ? 0.5 : 2));
   const wl = list("workload"), dl = list("driver"), rl = list("runtime"), cl = list("concurrency");
+  const cqlProtocol = flag("cql-protocol") === undefined ? undefined : Number(flag("cql-protocol"));
+  if (cqlProtocol !== undefined && cqlProtocol !== 4 && cqlProtocol !== 5) {
+    throw new Error("--cql-protocol is 4 or 5");
+  }
   if (!/^127\./.test(host)) throw new Error("the benchmark only talks to 127.0.0.x");
 
   const t0 = performance.now();
@@ -452,6 +459,7 @@ async function main(): Promise<void> {
             keyspace: "bench",
             localDataCenter: info.dataCenter,
             compression: cell.compression,
+            ...(c.driver === "cql" && cqlProtocol ? { protocolVersion: cqlProtocol } : {}),
           };
           try {
             if (!driverBound) await resetForJob(host, port);
@@ -501,7 +509,7 @@ async function main(): Promise<void> {
   const base = driverBound ? "latest-driver-bound" : "latest";
   await Deno.mkdir(`${HERE}results`, { recursive: true });
   // A filtered run must not silently replace a complete result set.
-  const filtered = wl || dl || rl || cl;
+  const filtered = wl || dl || rl || cl || cqlProtocol;
   const name = filtered ? `${base}-filtered` : base;
   await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
   const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${

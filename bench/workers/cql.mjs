@@ -36,6 +36,7 @@ const client = new driver.Client({
   keyspace: job.keyspace,
   consistency: "ONE",
   compression: job.compression === "lz4" ? "lz4" : undefined,
+  protocolVersion: job.protocolVersion,
 });
 await client.connect();
 

@@ -28,6 +28,7 @@ const process = /** @type {any} */ (globalThis).process;
  * @property {string} keyspace
  * @property {string} localDataCenter
  * @property {"none" | "lz4"} compression
+ * @property {4 | 5} [protocolVersion] our driver only: the protocol to ask for
  */
 
 /**

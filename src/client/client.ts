@@ -14,6 +14,7 @@ import {
 } from "../errors.ts";
 import type { Compressor } from "../protocol/compression.ts";
 import { ProtocolError } from "../protocol/errors.ts";
+import { isOwned, markOwned } from "../protocol/owned.ts";
 import {
   type BatchStatement,
   BatchType,
@@ -428,14 +429,18 @@ export class Client {
     if (m.kind === "rows") {
       const { columns, decoder } = this.#rowsDecoder(m, prepared);
       const c = m.content;
-      // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy.
-      const bytes = lazy ? c.buf.slice(c.offset, c.end) : null;
+      // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy,
+      // unless the decoder assembled the frame in memory of its own.
+      const bytes = !lazy ? null : isOwned(c.buf) ? c.buf : markOwned(c.buf.slice(c.offset, c.end));
+      const start = bytes === c.buf ? c.offset : 0;
       return new ResultSet<T>({
         warnings: r.warnings,
         tracingId,
         customPayload: r.customPayload,
         rows: bytes === null ? decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[] : [],
-        cursor: bytes === null ? null : decoder.cursor(bytes, 0, bytes.length, m.rowCount),
+        cursor: bytes === null
+          ? null
+          : decoder.cursor(bytes, start, start + c.end - c.offset, m.rowCount),
         columns,
         pagingState: m.metadata.pagingState,
         fetch: m.metadata.pagingState ? fetch : null,

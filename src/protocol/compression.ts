@@ -8,6 +8,7 @@
 import type { ByteWriter } from "./bytes.ts";
 import { ProtocolError } from "./errors.ts";
 import { DEFAULT_MAX_FRAME_LENGTH, type Frame, FrameFlag, HEADER_LENGTH } from "./frame.ts";
+import { markOwned } from "./owned.ts";
 
 /**
  * A raw LZ4 block codec (no frame format, no size prefix).
@@ -20,7 +21,10 @@ export interface Compressor {
   readonly name: "lz4";
   /** Compresses `raw` into one LZ4 block. */
   compress(raw: Uint8Array): Uint8Array;
-  /** Decompresses one LZ4 block whose decompressed size is known to be `uncompressedLength`. */
+  /**
+   * Decompresses one LZ4 block whose decompressed size is known to be `uncompressedLength`, into
+   * new memory that the caller owns (values decoded from it may be views of it).
+   */
   decompress(block: Uint8Array, uncompressedLength: number): Uint8Array;
 }
 
@@ -63,7 +67,7 @@ export function decompressChecked(
       `LZ4 block decompressed to ${out.length} bytes, expected ${uncompressedLength}`,
     );
   }
-  return out;
+  return markOwned(out);
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import { ProtocolError } from "./errors.ts";
+import { markOwned } from "./owned.ts";
 import {
   type Frame,
   type FrameHeader,
@@ -159,7 +160,7 @@ export class FrameDecoder {
 
   #startAssembly(header: FrameHeader, headerBytes: Uint8Array): void {
     // The length was checked against the limit by readHeader before we get here.
-    const frame = new Uint8Array(HEADER_LENGTH + header.length);
+    const frame = markOwned(new Uint8Array(HEADER_LENGTH + header.length));
     frame.set(headerBytes, 0);
     this.#frame = frame;
     this.#frameHeader = header;

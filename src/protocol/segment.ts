@@ -11,6 +11,7 @@ import type { ByteWriter } from "./bytes.ts";
 import { type Compressor, decompressChecked } from "./compression.ts";
 import { crc24, type Crc32, payloadCrc32 } from "./crc.ts";
 import { ProtocolError } from "./errors.ts";
+import { markOwned } from "./owned.ts";
 import { type Frame, HEADER_LENGTH, type HeaderLimits, readHeader } from "./frame.ts";
 import { FrameDecoder } from "./frame-decoder.ts";
 
@@ -334,7 +335,7 @@ export class SegmentDecoder {
         this.#advance(n);
         return out;
       }
-      this.#pending = new Uint8Array(n);
+      this.#pending = markOwned(new Uint8Array(n));
       this.#pendingFill = 0;
     }
     const pending = this.#pending;

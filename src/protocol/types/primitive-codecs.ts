@@ -17,6 +17,7 @@ import { LocalTime } from "./local-time.ts";
 import { formatUuid, parseUuidInto } from "./uuid.ts";
 import { readVarint, writeVarint } from "./varint.ts";
 import { readVint, type VintCursor, writeVint } from "./vint.ts";
+import { viewOrCopy } from "../owned.ts";
 import {
   badLength,
   type Codec,
@@ -172,8 +173,8 @@ function blobCodec(type: DataType): Codec {
   return {
     type,
     size: -1,
-    // A copy, so rows do not pin (or see later reuse of) the frame buffer.
-    dec: (buf, _dv, off, len) => buf.slice(off, off + len),
+    // Never a view of memory the transport reuses; a view only where it pins little.
+    dec: (buf, _dv, off, len) => viewOrCopy(buf, off, off + len),
     enc: (w, v, name) => {
       const b = toBytes(v);
       if (b === null) invalid(name, type, "a Uint8Array", v);
