@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ByteWriter } from "../protocol/bytes.ts";
+import { ByteWriter, useNativeUtf8 } from "../protocol/bytes.ts";
 import { compressFrameV4, type Compressor, decompressFrameV4 } from "../protocol/compression.ts";
 import type { Crc32 } from "../protocol/crc.ts";
 import { ProtocolError } from "../protocol/errors.ts";
@@ -239,6 +239,8 @@ export class Connection {
     }
     try {
       conn.#crc32 = await opts.transport.nativeCrc32?.();
+      const utf8 = await opts.transport.nativeUtf8?.();
+      if (utf8 !== undefined) useNativeUtf8(utf8);
       await conn.#handshake({ timeout, signal });
     } catch (e) {
       conn.#fail(e as Error);

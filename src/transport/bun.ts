@@ -18,6 +18,7 @@
 import type { ConnectOptions, Socket, SocketHandlers, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
 import { zlibCrc32 } from "./native-crc.ts";
+import { bufferUtf8Slice } from "./native-utf8.ts";
 import { formatAddress, handlerError, peerClosedError, socketError } from "./errors.ts";
 import { DrainWaiters, KEEPALIVE_DELAY_MS, takeBatch } from "./waiters.ts";
 
@@ -254,6 +255,7 @@ class BunSocket implements Socket {
 export const bunTransport: Transport = {
   name: "bun",
   nativeCrc32: zlibCrc32,
+  nativeUtf8: bufferUtf8Slice,
   async connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket> {
     if (options.tls?.checkServerIdentity === false) {
       const { nodeTransport } = await import("./node.ts");

@@ -24,6 +24,7 @@
 import type { ConnectOptions, Socket, SocketHandlers, TlsOptions, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
 import { zlibCrc32 } from "./native-crc.ts";
+import { bufferUtf8Slice } from "./native-utf8.ts";
 import { formatAddress, unsupportedError } from "./errors.ts";
 import { QueuedSocket } from "./queued-socket.ts";
 
@@ -169,6 +170,7 @@ class DenoSocket extends QueuedSocket {
 export const denoTransport: Transport = {
   name: "deno",
   nativeCrc32: zlibCrc32,
+  nativeUtf8: bufferUtf8Slice,
   async connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket> {
     const remote = formatAddress(options.host, options.port);
     const conn = await guardConnect(

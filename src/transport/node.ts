@@ -21,6 +21,7 @@
 import type { ConnectOptions, Socket, SocketHandlers, Transport } from "./types.ts";
 import { guardConnect } from "./attempt.ts";
 import { zlibCrc32 } from "./native-crc.ts";
+import { bufferUtf8Slice } from "./native-utf8.ts";
 import { formatAddress, handlerError, peerClosedError, socketError } from "./errors.ts";
 import { DrainWaiters, KEEPALIVE_DELAY_MS } from "./waiters.ts";
 
@@ -196,6 +197,7 @@ class NodeSocket implements Socket {
 export const nodeTransport: Transport = {
   name: "node",
   nativeCrc32: zlibCrc32,
+  nativeUtf8: bufferUtf8Slice,
   async connect(options: ConnectOptions, handlers: SocketHandlers): Promise<Socket> {
     const remote = formatAddress(options.host, options.port);
     const socket = await guardConnect(

@@ -106,4 +106,9 @@ export interface Transport {
    * undefined. Protocol v5 checksums every segment payload; without it the portable one is used.
    */
   nativeCrc32?(): Promise<((data: Uint8Array, value: number) => number) | undefined>;
+  /**
+   * Optional: the runtime's native UTF-8 decoder over a byte range (invalid sequences become
+   * U+FFFD), or undefined. Text cells are decoded with it; without it, with TextDecoder.
+   */
+  nativeUtf8?(): Promise<((bytes: Uint8Array, start: number, end: number) => string) | undefined>;
 }

@@ -166,6 +166,31 @@ export function transportCases(transport: Transport, options: SuiteOptions): Tra
       },
     },
     {
+      name: "offers the runtime's native UTF-8 decoder, and it agrees with TextDecoder",
+      run: async () => {
+        const slice = await transport.nativeUtf8?.();
+        assert(slice !== undefined, "node:buffer utf8Slice (Node, Bun, Deno) is offered");
+        const texts = [
+          "",
+          "a",
+          "key-00000042",
+          "\uFEFFbom",
+          "h\u00e9 \u20ac \u{1D11E}",
+          "x".repeat(300),
+        ];
+        for (const t of texts) {
+          const bytes = new TextEncoder().encode(`<${t}>`);
+          const got = slice(bytes, 1, bytes.length - 1);
+          assert(
+            got === t,
+            `decodes ${JSON.stringify(t.slice(0, 20))}: got ${JSON.stringify(got)}`,
+          );
+        }
+        const bad = slice(new Uint8Array([0x61, 0xff, 0x62]), 0, 3);
+        assert(bad.includes("\uFFFD"), "an invalid byte shows as U+FFFD");
+      },
+    },
+    {
       name: "connects, writes, receives an echo; remote names the address",
       run: () =>
         withServer(startServer("echo"), async (server) => {

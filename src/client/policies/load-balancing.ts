@@ -57,20 +57,49 @@ export class RoundRobinPolicy implements LoadBalancingPolicy {
   }
 
   /** Nodes up first, rotated by one on each call; then nodes down. */
-  *newQueryPlan<H extends HostInfo>(hosts: readonly H[]): Iterable<H> {
-    const n = hosts.length;
-    if (n === 0) return;
-    const start = this.#next++ % n;
+  newQueryPlan<H extends HostInfo>(hosts: readonly H[]): Iterable<H> {
+    const start = hosts.length === 0 ? 0 : this.#next++ % hosts.length;
     if (this.#next > 0x3fffffff) this.#next = 0;
-    const down: H[] = [];
-    for (let i = 0; i < n; i++) {
-      const h = hosts[(start + i) % n];
+    return new RoundRobinPlan(hosts, start, this.#dc);
+  }
+}
+
+/**
+ * One round-robin plan. A class rather than a generator: a plan is made for every request, and
+ * JavaScriptCore runs generators markedly slower than a plain `next()`.
+ */
+class RoundRobinPlan<H extends HostInfo> implements IterableIterator<H> {
+  readonly #hosts: readonly H[];
+  readonly #start: number;
+  readonly #dc: string | undefined;
+  #i = 0;
+  // Nodes found down on the way, tried after every node that is up; rare, so made on demand.
+  #down: H[] | undefined;
+  #d = 0;
+
+  constructor(hosts: readonly H[], start: number, dc: string | undefined) {
+    this.#hosts = hosts;
+    this.#start = start;
+    this.#dc = dc;
+  }
+
+  [Symbol.iterator](): IterableIterator<H> {
+    return this;
+  }
+
+  next(): IteratorResult<H> {
+    const hosts = this.#hosts;
+    const n = hosts.length;
+    while (this.#i < n) {
+      const h = hosts[(this.#start + this.#i++) % n];
       if (this.#dc !== undefined && h.datacenter !== undefined && h.datacenter !== this.#dc) {
         continue;
       }
-      if (h.isUp) yield h;
-      else down.push(h);
+      if (h.isUp) return { value: h, done: false };
+      (this.#down ??= []).push(h);
     }
-    yield* down;
+    const down = this.#down;
+    if (down !== undefined && this.#d < down.length) return { value: down[this.#d++], done: false };
+    return { value: undefined, done: true };
   }
 }

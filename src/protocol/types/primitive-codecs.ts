@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type ByteWriter, utf8Decode } from "../bytes.ts";
+import { type ByteWriter, utf8DecodeRange } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
 import { type DataType, primitive, type PrimitiveTypeName } from "./datatype.ts";
 import { Decimal } from "./decimal.ts";
@@ -120,23 +120,9 @@ function floatCodec(kind: "float" | "double"): Codec {
   );
 }
 
-/** Decodes UTF-8 text in place; short ASCII strings skip TextDecoder and the subarray. */
-export function decodeText(buf: Uint8Array, off: number, len: number): string {
-  if (len <= 16) {
-    let s = "";
-    for (let i = off, end = off + len; i < end; i++) {
-      const c = buf[i];
-      if (c > 0x7f) return utf8Decode(buf.subarray(off, off + len));
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return utf8Decode(buf.subarray(off, off + len));
-}
-
 function textCodec(kind: "varchar" | "ascii"): Codec {
   const type = primitive(kind);
-  const dec: Decoder = (buf, _dv, off, len) => decodeText(buf, off, len);
+  const dec: Decoder = (buf, _dv, off, len) => utf8DecodeRange(buf, off, off + len);
   if (kind === "ascii") {
     return codec(kind, -1, dec, (w, v, name) => {
       if (typeof v !== "string") invalid(name, type, "a string", v);
