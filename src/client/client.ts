@@ -88,6 +88,15 @@ const BATCH_TYPES = {
   counter: BatchType.Counter,
 } as const;
 
+/** What a page's result needs to fetch the page after it. */
+interface PageRequest {
+  readonly query: string;
+  readonly params: Params | undefined;
+  readonly options: ExecuteOptions;
+  /** Rows decoded as they are read (streams). */
+  readonly lazy: boolean;
+}
+
 /**
  * A Cassandra client: connects lazily (or on {@link Client.connect}), pools connections per node,
  * prepares and caches statements, pages with async iterators, and retries by policy.
@@ -115,6 +124,7 @@ export class Client {
   #connected = false;
   #closed = false;
   #keyspace: string | undefined;
+  #defaultSend: SendOptions | undefined;
   #version: 4 | 5;
   #transport: Transport | undefined;
   #compressor: Compressor | undefined;
@@ -235,8 +245,7 @@ export class Client {
       const local = await conn.send(
         (w, f) =>
           encodeQuery(w, f, "SELECT data_center, rack FROM system.local", { consistency: "ONE" }),
-        (r) =>
-          this.#toResultSet<{ data_center: string; rack: string }>(r, null, noPages, false).first(),
+        (r) => this.#toResultSet<{ data_center: string; rack: string }>(r, null, null).first(),
         { timeout: this.#opts.connectTimeout },
       );
       host.datacenter = local?.data_center;
@@ -319,73 +328,82 @@ export class Client {
     pagingState: Uint8Array | undefined,
     lazy: boolean,
   ): Promise<ResultSet<T>> {
+    // This runs for every request: it allocates only what the request needs (see #toResultSet
+    // for the next-page fetcher, #reprepared for the recovery path).
     const o = this.#opts;
     const prepare = options.prepare ?? hasParams(params);
     const keyspace = options.keyspace ?? this.#keyspace;
     const send = this.#sendOptions(options);
-    const fetch = (state: Uint8Array, signal: AbortSignal, lazyNext: boolean) =>
-      this.#executePage<T>(
-        query,
-        params,
-        { ...options, signal: anySignal(options.signal, signal) },
-        state,
-        lazyNext,
-      );
-    const base = {
-      consistency: options.consistency ?? o.consistency,
-      serialConsistency: options.serialConsistency ?? o.serialConsistency,
-      pageSize: options.pageSize ?? o.pageSize,
-      pagingState,
-      timestamp: options.timestamp,
-      keyspace: options.keyspace,
-    };
+    const page = { query, params, options, lazy };
     if (!prepare) {
       const values = bindUnprepared(params);
+      const qp: QueryParameters = {
+        consistency: options.consistency ?? o.consistency,
+        serialConsistency: options.serialConsistency ?? o.serialConsistency,
+        pageSize: options.pageSize ?? o.pageSize,
+        pagingState,
+        timestamp: options.timestamp,
+        keyspace: options.keyspace,
+        values,
+      };
       return this.#run({ keyspace }, options, async (conn) => {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         return await conn.send(
-          (w, f) => encodeQuery(w, f, query, { ...base, values }),
-          (r) => this.#toResultSet<T>(r, null, fetch, lazy),
+          (w, f) => encodeQuery(w, f, query, qp),
+          (r) => this.#toResultSet<T>(r, null, page),
           send,
         );
       });
     }
     const exec = (conn: Connection, p: Prepared) => {
-      const params_: QueryParameters = {
-        consistency: base.consistency,
-        serialConsistency: base.serialConsistency,
-        pageSize: base.pageSize,
+      const qp: QueryParameters = {
+        consistency: options.consistency ?? o.consistency,
+        serialConsistency: options.serialConsistency ?? o.serialConsistency,
+        pageSize: options.pageSize ?? o.pageSize,
         pagingState,
-        timestamp: base.timestamp,
-        keyspace: base.keyspace,
+        timestamp: options.timestamp,
+        keyspace: options.keyspace,
         values: bindPrepared(p.variables, params),
         // Without v5's metadata id an altered table would be decoded with stale columns.
         skipMetadata: conn.protocolVersion >= 5 && p.columns !== null,
       };
       return conn.send(
-        (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, params_),
-        (r) => this.#toResultSet<T>(r, p, fetch, lazy),
+        (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, qp),
+        (r) => this.#toResultSet<T>(r, p, page),
         send,
       );
-    };
-    const reprepare = async (conn: Connection, e: unknown) => {
-      if (!(e instanceof UnpreparedError)) throw e;
-      return exec(conn, await this.#prepared.reprepare(conn, query, keyspace, send));
     };
     return this.#run({ keyspace }, options, (conn) => {
       // The common case, a known statement on a ready connection, runs without any await.
       const known = this.#needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
-      if (known !== undefined) return exec(conn, known).catch((e) => reprepare(conn, e));
+      if (known !== undefined) {
+        return exec(conn, known).catch((e) =>
+          this.#reprepared(conn, e, exec, query, keyspace, send)
+        );
+      }
       return (async () => {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         const prepared = await this.#prepared.get(conn, query, keyspace, send);
         try {
           return await exec(conn, prepared);
         } catch (e) {
-          return await reprepare(conn, e);
+          return await this.#reprepared(conn, e, exec, query, keyspace, send);
         }
       })();
     });
+  }
+
+  /** After an UNPREPARED answer, prepares the statement again and runs it once more. */
+  async #reprepared<R>(
+    conn: Connection,
+    error: unknown,
+    exec: (conn: Connection, p: Prepared) => Promise<R>,
+    query: string,
+    keyspace: string | undefined,
+    send: SendOptions,
+  ): Promise<R> {
+    if (!(error instanceof UnpreparedError)) throw error;
+    return exec(conn, await this.#prepared.reprepare(conn, query, keyspace, send));
   }
 
   /** Whether `conn` must switch keyspace first (see {@link Client.#switchKeyspace}). */
@@ -409,21 +427,24 @@ export class Client {
   }
 
   #sendOptions(options: ExecuteOptions | BatchOptions): SendOptions {
-    return {
-      timeout: options.timeout ?? this.#opts.requestTimeout,
-      signal: options.signal,
-      tracing: options.tracing,
-      customPayload: options.customPayload,
-    };
+    const { timeout, signal, tracing, customPayload } = options;
+    // Most requests set none of these: they share one object.
+    if (
+      timeout === undefined && signal === undefined && tracing === undefined &&
+      customPayload === undefined
+    ) {
+      return this.#defaultSend ??= { timeout: this.#opts.requestTimeout };
+    }
+    return { timeout: timeout ?? this.#opts.requestTimeout, signal, tracing, customPayload };
   }
 
   /** Runs in `onData`: the frame's bytes must be decoded now. */
   #toResultSet<T>(
     r: Response,
     prepared: Prepared | null,
-    fetch: PageFetcher<T>,
-    lazy: boolean,
+    page: PageRequest | null,
   ): ResultSet<T> {
+    const lazy = page?.lazy ?? false;
     const m = r.message;
     const tracingId = r.tracingId ? formatUuid(r.tracingId) : null;
     if (m.kind === "rows") {
@@ -443,11 +464,24 @@ export class Client {
           : decoder.cursor(bytes, start, start + c.end - c.offset, m.rowCount),
         columns,
         pagingState: m.metadata.pagingState,
-        fetch: m.metadata.pagingState ? fetch : null,
+        fetch: m.metadata.pagingState && page ? this.#fetcher<T>(page) : null,
       });
     }
     if (m.kind === "setKeyspace") this.#keyspace = m.keyspace;
     return new ResultSet<T>({ warnings: r.warnings, tracingId, customPayload: r.customPayload });
+  }
+
+  /** Fetches the page after one of `page`'s, from its paging state. */
+  #fetcher<T>(page: PageRequest): PageFetcher<T> {
+    const { query, params, options } = page;
+    return (state, signal, lazy) =>
+      this.#executePage<T>(
+        query,
+        params,
+        { ...options, signal: anySignal(options.signal, signal) },
+        state,
+        lazy,
+      );
   }
 
   #rowsDecoder(
@@ -535,7 +569,7 @@ export class Client {
             timestamp: options.timestamp,
             keyspace: options.keyspace,
           }),
-        (r) => this.#toResultSet<Row>(r, null, noPages, false),
+        (r) => this.#toResultSet<Row>(r, null, null),
         send,
       );
     if (!prepare) {
@@ -686,8 +720,6 @@ function sameColumns(a: readonly ColumnSpec[], b: readonly ColumnSpec[]): boolea
   }
   return true;
 }
-
-const noPages = () => Promise.reject(new Error("no further pages"));
 
 const connKeyspace = new WeakMap<Connection, string | undefined>();
 
