@@ -27,7 +27,12 @@ import {
 import type { Response, RowsResult } from "../protocol/responses.ts";
 import { AuthenticationError, ResponseError, UnpreparedError } from "../protocol/server-errors.ts";
 import type { ColumnSpec } from "../protocol/types/datatype.ts";
-import { createRowDecoder, type Row, type RowDecoder } from "../protocol/types/row-decoder.ts";
+import {
+  createRowDecoder,
+  type Row,
+  type RowCursor,
+  type RowDecoder,
+} from "../protocol/types/row-decoder.ts";
 import { formatUuid } from "../protocol/types/uuid.ts";
 import { typeToString } from "../protocol/types/datatype.ts";
 import type { Transport } from "../transport/types.ts";
@@ -450,18 +455,21 @@ export class Client {
     if (m.kind === "rows") {
       const { columns, decoder } = this.#rowsDecoder(m, prepared);
       const c = m.content;
-      // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy,
-      // unless the decoder assembled the frame in memory of its own.
-      const bytes = !lazy ? null : isOwned(c.buf) ? c.buf : markOwned(c.buf.slice(c.offset, c.end));
-      const start = bytes === c.buf ? c.offset : 0;
+      let rows: T[] = [];
+      let cursor: RowCursor | null = null;
+      if (!lazy) rows = decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount, c.view) as T[];
+      else if (isOwned(c.buf)) cursor = decoder.cursor(c.buf, c.offset, c.end, m.rowCount, c.view);
+      else {
+        // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy.
+        const copy = markOwned(c.buf.slice(c.offset, c.end));
+        cursor = decoder.cursor(copy, 0, copy.length, m.rowCount);
+      }
       return new ResultSet<T>({
         warnings: r.warnings,
         tracingId,
         customPayload: r.customPayload,
-        rows: bytes === null ? decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[] : [],
-        cursor: bytes === null
-          ? null
-          : decoder.cursor(bytes, start, start + c.end - c.offset, m.rowCount),
+        rows,
+        cursor,
         columns,
         pagingState: m.metadata.pagingState,
         fetch: m.metadata.pagingState && page ? this.#fetcher<T>(page) : null,

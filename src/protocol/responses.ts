@@ -45,6 +45,8 @@ export interface ByteView {
   readonly offset: number;
   /** End offset (exclusive). */
   readonly end: number;
+  /** A DataView over all of `buf`, when the reader had one (it saves making another). */
+  readonly view?: DataView;
 }
 
 /** A schema change, from a RESULT or a SCHEMA_CHANGE event. */
@@ -311,7 +313,7 @@ function readResult(r: ByteReader, version: number): ResultMessage {
         kind: "rows",
         metadata,
         rowCount,
-        content: { buf: r.buf, offset: r.pos, end: r.end },
+        content: { buf: r.buf, offset: r.pos, end: r.end, view: r.view },
       };
     }
     case ResultKind.SetKeyspace:
