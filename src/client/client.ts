@@ -335,22 +335,12 @@ export class Client {
   ): Promise<ResultSet<T>> {
     // This runs for every request: it allocates only what the request needs (see #toResultSet
     // for the next-page fetcher, #reprepared for the recovery path).
-    const o = this.#opts;
     const prepare = options.prepare ?? hasParams(params);
     const keyspace = options.keyspace ?? this.#keyspace;
     const send = this.#sendOptions(options);
     const page = { query, params, options, lazy };
     if (!prepare) {
-      const values = bindUnprepared(params);
-      const qp: QueryParameters = {
-        consistency: options.consistency ?? o.consistency,
-        serialConsistency: options.serialConsistency ?? o.serialConsistency,
-        pageSize: options.pageSize ?? o.pageSize,
-        pagingState,
-        timestamp: options.timestamp,
-        keyspace: options.keyspace,
-        values,
-      };
+      const qp = this.#queryParameters(options, pagingState, bindUnprepared(params), false);
       return this.#run({ keyspace }, options, async (conn) => {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         return await conn.send(
@@ -361,17 +351,13 @@ export class Client {
       });
     }
     const exec = (conn: Connection, p: Prepared) => {
-      const qp: QueryParameters = {
-        consistency: options.consistency ?? o.consistency,
-        serialConsistency: options.serialConsistency ?? o.serialConsistency,
-        pageSize: options.pageSize ?? o.pageSize,
+      const qp = this.#queryParameters(
+        options,
         pagingState,
-        timestamp: options.timestamp,
-        keyspace: options.keyspace,
-        values: bindPrepared(p.variables, params),
+        bindPrepared(p.variables, params),
         // Without v5's metadata id an altered table would be decoded with stale columns.
-        skipMetadata: conn.protocolVersion >= 5 && p.columns !== null,
-      };
+        conn.protocolVersion >= 5 && p.columns !== null,
+      );
       return conn.send(
         (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, qp),
         (r) => this.#toResultSet<T>(r, p, page),
@@ -396,6 +382,26 @@ export class Client {
         }
       })();
     });
+  }
+
+  /** The QUERY or EXECUTE parameters for `options`, the client's defaults filled in. */
+  #queryParameters(
+    options: ExecuteOptions,
+    pagingState: Uint8Array | undefined,
+    values: QueryParameters["values"],
+    skipMetadata: boolean,
+  ): QueryParameters {
+    const o = this.#opts;
+    return {
+      consistency: options.consistency ?? o.consistency,
+      serialConsistency: options.serialConsistency ?? o.serialConsistency,
+      pageSize: options.pageSize ?? o.pageSize,
+      pagingState,
+      timestamp: options.timestamp,
+      keyspace: options.keyspace,
+      values,
+      skipMetadata,
+    };
   }
 
   /** After an UNPREPARED answer, prepares the statement again and runs it once more. */
