@@ -129,7 +129,8 @@ export class Client {
   #connected = false;
   #closed = false;
   #keyspace: string | undefined;
-  #defaultSend: SendOptions | undefined;
+  /** The send options of every request that sets none of its own. */
+  readonly #defaultSend: SendOptions;
   #version: 4 | 5;
   #transport: Transport | undefined;
   #compressor: Compressor | undefined;
@@ -137,6 +138,7 @@ export class Client {
   /** Creates a client; nothing connects until {@link Client.connect} or the first request. */
   constructor(options: ClientOptions) {
     this.#opts = resolveOptions(options);
+    this.#defaultSend = { timeout: this.#opts.requestTimeout };
     this.#lbp = options.loadBalancing ?? new RoundRobinPolicy(this.#opts.localDataCenter);
     this.#retry = options.retry ?? new DefaultRetryPolicy();
     this.#keyspace = this.#opts.keyspace;
@@ -444,7 +446,7 @@ export class Client {
       timeout === undefined && signal === undefined && tracing === undefined &&
       customPayload === undefined
     ) {
-      return this.#defaultSend ??= { timeout: this.#opts.requestTimeout };
+      return this.#defaultSend;
     }
     return { timeout: timeout ?? this.#opts.requestTimeout, signal, tracing, customPayload };
   }

@@ -7,8 +7,7 @@
  * @module
  */
 import { type Crc32, jsCrc32 } from "../protocol/crc.ts";
-
-let cached: Promise<Crc32 | undefined> | undefined;
+import { fromNodeModule } from "./node-module.ts";
 
 /**
  * `node:zlib`'s `crc32`, or undefined where the runtime lacks it (older Node, Workers without
@@ -19,25 +18,12 @@ let cached: Promise<Crc32 | undefined> | undefined;
  * const crc32 = await zlibCrc32(); // undefined: use the portable one
  * ```
  */
-export function zlibCrc32(): Promise<Crc32 | undefined> {
-  cached ??= load();
-  return cached;
-}
-
-async function load(): Promise<Crc32 | undefined> {
-  try {
-    // A specifier in a variable keeps bundlers and type checkers from resolving node:zlib for
-    // runtimes that never ask for it.
-    const specifier = "node:zlib";
-    const zlib = (await import(specifier)) as { crc32?: unknown };
-    if (typeof zlib.crc32 !== "function") return undefined;
-    const native = zlib.crc32 as (data: Uint8Array, value: number) => number;
-    const sample = new Uint8Array(300).map((_, i) => (i * 151 + 7) & 0xff);
-    const head = sample.subarray(0, 77);
-    const tail = sample.subarray(77);
-    if (native(tail, native(head, 0)) !== jsCrc32(tail, jsCrc32(head, 0))) return undefined;
-    return native;
-  } catch {
-    return undefined;
-  }
-}
+export const zlibCrc32: () => Promise<Crc32 | undefined> = fromNodeModule("node:zlib", (zlib) => {
+  if (typeof zlib.crc32 !== "function") return undefined;
+  const native = zlib.crc32 as Crc32;
+  const sample = new Uint8Array(300).map((_, i) => (i * 151 + 7) & 0xff);
+  const head = sample.subarray(0, 77);
+  const tail = sample.subarray(77);
+  if (native(tail, native(head, 0)) !== jsCrc32(tail, jsCrc32(head, 0))) return undefined;
+  return native;
+});

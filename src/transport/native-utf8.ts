@@ -7,8 +7,7 @@
  * @module
  */
 import type { Utf8Slice } from "../protocol/bytes.ts";
-
-let cached: Promise<Utf8Slice | undefined> | undefined;
+import { fromNodeModule } from "./node-module.ts";
 
 /**
  * `Buffer.prototype.utf8Slice` as a {@link Utf8Slice}, or undefined where the runtime lacks it
@@ -19,19 +18,10 @@ let cached: Promise<Utf8Slice | undefined> | undefined;
  * const slice = await bufferUtf8Slice(); // undefined: TextDecoder it is
  * ```
  */
-export function bufferUtf8Slice(): Promise<Utf8Slice | undefined> {
-  cached ??= load();
-  return cached;
-}
-
-async function load(): Promise<Utf8Slice | undefined> {
-  try {
-    // A specifier in a variable keeps bundlers and type checkers from resolving node:buffer for
-    // runtimes that never ask for it.
-    const specifier = "node:buffer";
-    const { Buffer } = (await import(specifier)) as {
-      Buffer?: { prototype: { utf8Slice?: unknown } };
-    };
+export const bufferUtf8Slice: () => Promise<Utf8Slice | undefined> = fromNodeModule(
+  "node:buffer",
+  (m) => {
+    const Buffer = m.Buffer as { prototype: { utf8Slice?: unknown } } | undefined;
     const method = Buffer?.prototype.utf8Slice;
     if (typeof method !== "function") return undefined;
     const utf8Slice = method as (this: Uint8Array, start: number, end: number) => string;
@@ -43,7 +33,5 @@ async function load(): Promise<Utf8Slice | undefined> {
     // Invalid input must surface as U+FFFD, which is how the caller notices it.
     if (slice(new Uint8Array([0x61, 0xc3, 0x28]), 0, 3).indexOf("\uFFFD") === -1) return undefined;
     return slice;
-  } catch {
-    return undefined;
-  }
-}
+  },
+);
