@@ -4,8 +4,11 @@
  * table, writes bench/results/latest.json and an SVG chart. Before each job the tables the write
  * workloads fill are truncated, so every contender starts from the same server state.
  *
- *   npm run bench                     full run against 127.0.0.1:9042
- *   npm run bench -- --quick          ~2 minutes: fewer cells, short windows
+ *   npm run bench                     full run against a fresh node of its own (bench/node.ts:
+ *                                     127.0.0.51, started empty, warmed up, stopped at the end;
+ *                                     --keep-node leaves it running), ~35 minutes
+ *   npm run bench -- --quick          under 2 minutes: fewer cells, short windows
+ *   npm run bench -- --host=H --port=P   against a node already running instead
  *   npm run bench -- --driver-bound   select/scan against the replay server (bench/replay.ts)
  *   filters (comma lists): --workload=insert,blob --driver=cql,ceiling --runtime=node
  *                          --concurrency=512   also: --host= --port= --duration= --warmup=
@@ -39,6 +42,7 @@
 
 import { ensureSchema, resetForJob } from "./schema.ts";
 import { DEFAULT_RECORDING, record } from "./replay.ts";
+import { BENCH_CLUSTER, startBenchNode, stopBenchNode } from "./node.ts";
 
 /** One line of bench/results/latest.json: exactly these fields. */
 export interface ResultRow {
@@ -234,6 +238,42 @@ interface Outcome {
   failed?: string;
 }
 
+/**
+ * A fresh JVM interprets before it compiles, so the first jobs would meet a slower server than the
+ * last (on this machine select at 512 climbed from 31k to 88k ops/s over the first two minutes).
+ * Before anything is measured, the server's v4 and v5 request paths get two minutes of writes and
+ * reads (the ceiling speaks v4 like most contenders, cql on Deno v5); then the write tables are
+ * emptied again.
+ */
+async function warmUp(
+  host: string,
+  port: number,
+  dataCenter: string,
+  quick: boolean,
+): Promise<void> {
+  console.log(`warming the server up (${quick ? "10 s" : "about 2 minutes"}, not measured)…`);
+  const clients: [Runtime, string][] = [["bun", "workers/ceiling.ts"], ["deno", "workers/cql.mjs"]];
+  for (let pass = 0; pass < (quick ? 1 : 3); pass++) {
+    for (const [runtime, script] of clients) {
+      for (const workload of ["insert", "select"]) {
+        const o = await runOne(command(runtime, script), {
+          workload,
+          concurrency: 512,
+          durationSec: quick ? 1 : 8,
+          warmupSec: 0,
+          host,
+          port,
+          keyspace: "bench",
+          localDataCenter: dataCenter,
+          compression: "none",
+        });
+        if (!o.row) throw new Error(`warm-up ${workload} (${script}): ${o.failed ?? o.skipped}`);
+      }
+    }
+  }
+  await resetForJob(host, port);
+}
+
 async function runOne(argv: string[], job: Record<string, unknown>): Promise<Outcome> {
   const limit = (Number(job.durationSec) + Number(job.warmupSec)) * 1000 + 60_000;
   const child = new Deno.Command(argv[0], {
@@ -415,10 +455,11 @@ async function main(): Promise<void> {
   const quick = flag("quick") !== undefined;
   const rounds = Math.max(1, Number(flag("rounds") ?? 1));
   const driverBound = flag("driver-bound") !== undefined;
-  const host = flag("host") ?? "127.0.0.1";
+  const external = flag("host") !== undefined || flag("port") !== undefined;
+  let host = flag("host") ?? "127.0.0.1";
   let port = Number(flag("port") ?? 9042);
-  const durationSec = Number(flag("duration") ?? (quick ? 1.5 : 8));
-  const warmupSec = Number(flag("warmup") ?? (quick ? 0.5 : 2));
+  const durationSec = Number(flag("duration") ?? (quick ? 1 : 8));
+  const warmupSec = Number(flag("warmup") ?? (quick ? 0.3 : 2));
   const wl = list("workload"), dl = list("driver"), rl = list("runtime"), cl = list("concurrency");
   const cqlProtocol = flag("cql-protocol") === undefined ? undefined : Number(flag("cql-protocol"));
   if (cqlProtocol !== undefined && cqlProtocol !== 4 && cqlProtocol !== 5) {
@@ -427,146 +468,165 @@ async function main(): Promise<void> {
   if (!/^127\./.test(host)) throw new Error("the benchmark only talks to 127.0.0.x");
 
   const t0 = performance.now();
-  const info = await ensureSchema(host, port, false, console.log);
-  let replay: Deno.ChildProcess | undefined;
-  if (driverBound) {
-    if (flag("record") !== undefined || !(await exists(DEFAULT_RECORDING))) {
-      console.log("recording select/scan responses from the real node…");
-      await record(host, port, DEFAULT_RECORDING, info.dataCenter, console.log);
-    }
-    replay = new Deno.Command(DENO, {
-      args: ["run", "-A", `${HERE}replay.ts`, "serve"],
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const reader = replay.stdout.getReader();
-    const { value } = await reader.read();
-    reader.releaseLock();
-    port = JSON.parse(decoder.decode(value)).listening;
-    console.log(`replay server on 127.0.0.1:${port}`);
-  }
-  const pyFailed = driverBound ? new Map<string, string>() : await pythonSetup();
-  if ((!dl || dl.includes("cql")) && (!rl || rl.includes("node"))) {
-    // Node users get the npm build, so that is what the Node rows measure.
-    const b = await new Deno.Command(DENO, { args: ["task", "build"], cwd: ROOT }).output();
-    if (!b.success) throw new Error("npm run build failed");
+  const recording = driverBound &&
+    (flag("record") !== undefined || !(await exists(DEFAULT_RECORDING)));
+  // Without --host/--port the run gets a node of its own (bench/node.ts); driver-bound runs need
+  // one only to record from.
+  const ownNode = !external && (!driverBound || recording);
+  if (ownNode) ({ host, port } = await startBenchNode(console.log));
+  try {
+    await measure();
+  } finally {
+    if (ownNode && flag("keep-node") === undefined) await stopBenchNode(console.log);
   }
 
-  const rows: ResultRow[] = [];
-  const printed: Printed[] = [];
-  const ceilingRuntimes: Runtime[] = quick ? ["bun"] : ["bun", "deno"];
-  for (const cell of cells(quick, driverBound)) {
-    const name = cellName(cell, driverBound);
-    if (wl && !wl.some((w) => name === w || name.startsWith(w + "-") || cell.workload === w)) {
-      continue;
-    }
-    if (cl && !cl.includes(String(cell.concurrency))) continue;
-    const jobs: { c: Contender; runtime: Runtime }[] = [];
-    for (const c of CONTENDERS) {
-      if (dl && !dl.includes(c.driver)) continue;
-      if (driverBound && !c.replay) continue;
-      const runtimes = c.driver === "ceiling" && !rl ? ceilingRuntimes : c.runtimes;
-      for (const runtime of runtimes) {
-        if (!rl || rl.includes(runtime)) jobs.push({ c, runtime });
+  async function measure(): Promise<void> {
+    const info = driverBound && !recording
+      ? { dataCenter: BENCH_CLUSTER.dataCenter }
+      : await ensureSchema(host, port, false, console.log);
+    if (ownNode && !driverBound) await warmUp(host, port, info.dataCenter, quick);
+    let replay: Deno.ChildProcess | undefined;
+    if (driverBound) {
+      if (recording) {
+        console.log("recording select/scan responses from the real node…");
+        await record(host, port, DEFAULT_RECORDING, info.dataCenter, console.log);
       }
+      replay = new Deno.Command(DENO, {
+        args: ["run", "-A", `${HERE}replay.ts`, "serve"],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      const reader = replay.stdout.getReader();
+      const { value } = await reader.read();
+      reader.releaseLock();
+      port = JSON.parse(decoder.decode(value)).listening;
+      console.log(`replay server on 127.0.0.1:${port}`);
     }
-    // The headline cells run in several rounds, each in a rotated order, and report each
-    // contender's median round: one round's figures swing by 20% on a shared machine, and
-    // whoever runs first meets a different server state than whoever runs last.
-    const nRounds = !quick && headline(cell, driverBound)
-      ? Math.max(rounds, HEADLINE_ROUNDS)
-      : rounds;
-    const outcomes = new Map<string, Outcome[]>();
-    for (let r = 0; r < nRounds; r++) {
-      for (let j = 0; j < jobs.length; j++) {
-        const { c, runtime } = jobs[(j + r) % jobs.length];
-        const key = [name, cell.concurrency, c.driver, runtime].join("|");
-        const pypi = PYPI[c.driver];
-        let outcome: Outcome;
-        if (pypi && pyFailed.has(pypi)) outcome = { skipped: pyFailed.get(pypi) };
-        else {
-          const job = {
-            workload: cell.workload,
-            concurrency: cell.concurrency,
-            durationSec,
-            warmupSec,
-            host,
-            port,
-            keyspace: "bench",
-            localDataCenter: info.dataCenter,
-            compression: cell.compression,
-            ...(c.driver === "cql" && cqlProtocol ? { protocolVersion: cqlProtocol } : {}),
-          };
-          try {
-            if (!driverBound) await resetForJob(host, port);
-            outcome = await runOne(command(runtime, c.script), job);
-          } catch (e) {
-            outcome = { failed: String(e) };
+    const pyFailed = driverBound ? new Map<string, string>() : await pythonSetup();
+    if ((!dl || dl.includes("cql")) && (!rl || rl.includes("node"))) {
+      // Node users get the npm build, so that is what the Node rows measure.
+      const b = await new Deno.Command(DENO, { args: ["task", "build"], cwd: ROOT }).output();
+      if (!b.success) throw new Error("npm run build failed");
+    }
+
+    const rows: ResultRow[] = [];
+    const printed: Printed[] = [];
+    const ceilingRuntimes: Runtime[] = quick ? ["bun"] : ["bun", "deno"];
+    for (const cell of cells(quick, driverBound)) {
+      const name = cellName(cell, driverBound);
+      if (wl && !wl.some((w) => name === w || name.startsWith(w + "-") || cell.workload === w)) {
+        continue;
+      }
+      if (cl && !cl.includes(String(cell.concurrency))) continue;
+      const jobs: { c: Contender; runtime: Runtime }[] = [];
+      for (const c of CONTENDERS) {
+        if (dl && !dl.includes(c.driver)) continue;
+        if (driverBound && !c.replay) continue;
+        const runtimes = c.driver === "ceiling" && !rl ? ceilingRuntimes : c.runtimes;
+        for (const runtime of runtimes) {
+          if (!rl || rl.includes(runtime)) jobs.push({ c, runtime });
+        }
+      }
+      // The headline cells run in several rounds, each in a rotated order, and report each
+      // contender's median round: one round's figures swing by 20% on a shared machine, and
+      // whoever runs first meets a different server state than whoever runs last.
+      const nRounds = !quick && headline(cell, driverBound)
+        ? Math.max(rounds, HEADLINE_ROUNDS)
+        : rounds;
+      const outcomes = new Map<string, Outcome[]>();
+      for (let r = 0; r < nRounds; r++) {
+        for (let j = 0; j < jobs.length; j++) {
+          const { c, runtime } = jobs[(j + r) % jobs.length];
+          const key = [name, cell.concurrency, c.driver, runtime].join("|");
+          const pypi = PYPI[c.driver];
+          let outcome: Outcome;
+          if (pypi && pyFailed.has(pypi)) outcome = { skipped: pyFailed.get(pypi) };
+          else {
+            const job = {
+              workload: cell.workload,
+              concurrency: cell.concurrency,
+              durationSec,
+              warmupSec,
+              host,
+              port,
+              keyspace: "bench",
+              localDataCenter: info.dataCenter,
+              compression: cell.compression,
+              ...(c.driver === "cql" && cqlProtocol ? { protocolVersion: cqlProtocol } : {}),
+            };
+            try {
+              if (!driverBound) await resetForJob(host, port);
+              outcome = await runOne(command(runtime, c.script), job);
+            } catch (e) {
+              outcome = { failed: String(e) };
+            }
           }
+          const round = nRounds > 1 ? ` (round ${r + 1}/${nRounds})` : "";
+          console.log(
+            `${name} c=${cell.concurrency} ${c.driver}/${runtime}${round}: ${
+              outcome.row
+                ? `${fmt(outcome.row.ops_per_sec)} ops/s`
+                : outcome.skipped
+                ? `skipped: ${outcome.skipped}`
+                : `FAILED: ${outcome.failed}`
+            }`,
+          );
+          outcomes.set(key, [...(outcomes.get(key) ?? []), outcome]);
         }
-        const round = nRounds > 1 ? ` (round ${r + 1}/${nRounds})` : "";
-        console.log(
-          `${name} c=${cell.concurrency} ${c.driver}/${runtime}${round}: ${
-            outcome.row
-              ? `${fmt(outcome.row.ops_per_sec)} ops/s`
-              : outcome.skipped
-              ? `skipped: ${outcome.skipped}`
-              : `FAILED: ${outcome.failed}`
-          }`,
-        );
-        outcomes.set(key, [...(outcomes.get(key) ?? []), outcome]);
+      }
+      for (const { c, runtime } of jobs) {
+        const label: Printed["label"] = [name, cell.concurrency, c.driver, runtime];
+        const key = label.join("|");
+        const outcome = median(outcomes.get(key)!);
+        if (outcome.row) {
+          const row: ResultRow = {
+            ...outcome.row,
+            workload: name,
+            driver: c.driver,
+            runtime,
+            concurrency: cell.concurrency,
+          };
+          for (
+            const f of [
+              "ops_per_sec",
+              "p50_ms",
+              "p99_ms",
+              "cpu_ms_per_1k_ops",
+              "peak_rss_mb",
+            ] as const
+          ) {
+            row[f] = round(row[f], 3);
+          }
+          rows.push(row);
+          printed.push({ key, row, label });
+        } else {
+          const note = outcome.skipped
+            ? `skipped: ${outcome.skipped}`
+            : `FAILED: ${outcome.failed}`;
+          printed.push({ key, label, note });
+        }
       }
     }
-    for (const { c, runtime } of jobs) {
-      const label: Printed["label"] = [name, cell.concurrency, c.driver, runtime];
-      const key = label.join("|");
-      const outcome = median(outcomes.get(key)!);
-      if (outcome.row) {
-        const row: ResultRow = {
-          ...outcome.row,
-          workload: name,
-          driver: c.driver,
-          runtime,
-          concurrency: cell.concurrency,
-        };
-        for (
-          const f of [
-            "ops_per_sec",
-            "p50_ms",
-            "p99_ms",
-            "cpu_ms_per_1k_ops",
-            "peak_rss_mb",
-          ] as const
-        ) {
-          row[f] = round(row[f], 3);
-        }
-        rows.push(row);
-        printed.push({ key, row, label });
-      } else {
-        const note = outcome.skipped ? `skipped: ${outcome.skipped}` : `FAILED: ${outcome.failed}`;
-        printed.push({ key, label, note });
-      }
-    }
-  }
-  replay?.kill("SIGTERM");
-  await replay?.status;
+    replay?.kill("SIGTERM");
+    await replay?.status;
 
-  console.log("\n" + table(printed, rows));
-  const base = driverBound ? "latest-driver-bound" : "latest";
-  await Deno.mkdir(`${HERE}results`, { recursive: true });
-  // A filtered run must not silently replace a complete result set.
-  const filtered = wl || dl || rl || cl || cqlProtocol;
-  const name = filtered ? `${base}-filtered` : base;
-  await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
-  const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
-    quick ? " --quick" : ""
-  } ${new Date().toISOString().slice(0, 16)}`;
-  await Deno.writeTextFile(`${HERE}results/${name}.svg`, svgChart(rows, title));
-  console.log(
-    `\nwrote bench/results/${name}.json and .svg in ${
-      ((performance.now() - t0) / 1000).toFixed(0)
-    } s`,
-  );
+    console.log("\n" + table(printed, rows));
+    const base = driverBound ? "latest-driver-bound" : "latest";
+    await Deno.mkdir(`${HERE}results`, { recursive: true });
+    // A filtered run must not silently replace a complete result set.
+    const filtered = wl || dl || rl || cl || cqlProtocol;
+    const name = filtered ? `${base}-filtered` : quick ? `${base}-quick` : base;
+    await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
+    const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
+      quick ? " --quick" : ""
+    } ${new Date().toISOString().slice(0, 16)}`;
+    await Deno.writeTextFile(`${HERE}results/${name}.svg`, svgChart(rows, title));
+    console.log(
+      `\nwrote bench/results/${name}.json and .svg in ${
+        ((performance.now() - t0) / 1000).toFixed(0)
+      } s`,
+    );
+  }
 }
 
 if (import.meta.main) await main();
