@@ -6,7 +6,7 @@
  *
  *   npm run bench                     full run against a fresh node of its own (bench/node.ts:
  *                                     127.0.0.51, started empty, warmed up, stopped at the end;
- *                                     --keep-node leaves it running), ~35 minutes
+ *                                     --keep-node leaves it running), ~37 minutes
  *   npm run bench -- --quick          under 2 minutes: fewer cells, short windows
  *   npm run bench -- --host=H --port=P   against a node already running instead
  *   npm run bench -- --driver-bound   select/scan against the replay server (bench/replay.ts)
@@ -239,11 +239,11 @@ interface Outcome {
 }
 
 /**
- * A fresh JVM interprets before it compiles, so the first jobs would meet a slower server than the
- * last (on this machine select at 512 climbed from 31k to 88k ops/s over the first two minutes).
- * Before anything is measured, the server's v4 and v5 request paths get two minutes of writes and
- * reads (the ceiling speaks v4 like most contenders, cql on Deno v5); then the write tables are
- * emptied again.
+ * A fresh JVM interprets before it compiles, so the first jobs would meet a slower server than
+ * the last (on this machine select at 512 climbed from 31k to 88k ops/s over its first minutes
+ * of load). Before anything is measured, the server's v4 and v5 request paths get two minutes of
+ * writes and reads (the ceiling speaks v4 like most contenders, cql on Deno v5); then the write
+ * tables are emptied again.
  */
 async function warmUp(
   host: string,
