@@ -490,6 +490,8 @@ async function main(): Promise<void> {
       if (recording) {
         console.log("recording select/scan responses from the real node…");
         await record(host, port, DEFAULT_RECORDING, info.dataCenter, console.log);
+        // An idle JVM still takes CPU: the measurement needs only the replay server.
+        if (ownNode) await stopBenchNode(console.log);
       }
       replay = new Deno.Command(DENO, {
         args: ["run", "-A", `${HERE}replay.ts`, "serve"],
@@ -499,6 +501,8 @@ async function main(): Promise<void> {
       const reader = replay.stdout.getReader();
       const { value } = await reader.read();
       reader.releaseLock();
+      // The replay server listens on 127.0.0.1, whichever node the recording came from.
+      host = "127.0.0.1";
       port = JSON.parse(decoder.decode(value)).listening;
       console.log(`replay server on 127.0.0.1:${port}`);
     }
