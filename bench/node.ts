@@ -41,10 +41,10 @@ async function systemMemoryMb(): Promise<number> {
   return Math.floor(kb / 1024);
 }
 
-/** Stops any earlier benchmark node and starts an empty one. Returns its address and heap. */
+/** Stops any earlier benchmark node and starts an empty one. Returns its address. */
 export async function startBenchNode(
   log: (s: string) => void,
-): Promise<{ host: string; port: number; heapMb: number }> {
+): Promise<{ host: string; port: number }> {
   await stop(BENCH_CLUSTER.name, log);
   const heapMb = cassandraDefaultHeapMb(await systemMemoryMb());
   const info = await start({
@@ -55,7 +55,7 @@ export async function startBenchNode(
     log,
   });
   log(`benchmark node ${BENCH_CLUSTER.address} (Cassandra ${info.version}, heap ${heapMb} MiB)`);
-  return { host: BENCH_CLUSTER.address, port: BENCH_CLUSTER.port, heapMb };
+  return { host: BENCH_CLUSTER.address, port: BENCH_CLUSTER.port };
 }
 
 /** Stops the benchmark node. */

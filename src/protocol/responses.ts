@@ -45,8 +45,6 @@ export interface ByteView {
   readonly offset: number;
   /** End offset (exclusive). */
   readonly end: number;
-  /** A DataView over all of `buf`, when the reader had one (it saves making another). */
-  readonly view?: DataView;
 }
 
 /** A schema change, from a RESULT or a SCHEMA_CHANGE event. */
@@ -313,7 +311,7 @@ function readResult(r: ByteReader, version: number): ResultMessage {
         kind: "rows",
         metadata,
         rowCount,
-        content: { buf: r.buf, offset: r.pos, end: r.end, view: r.view },
+        content: { buf: r.buf, offset: r.pos, end: r.end },
       };
     }
     case ResultKind.SetKeyspace:

@@ -22,28 +22,15 @@ export interface RowDecoder {
    * column names the last one wins). Bytes after the last row are ignored. Throws
    * {@link ProtocolError} if the bytes are truncated or malformed.
    */
-  decodeRows(
-    buf: Uint8Array,
-    offset: number,
-    end: number,
-    rowCount: number,
-    view?: DataView,
-  ): Row[];
+  decodeRows(buf: Uint8Array, offset: number, end: number, rowCount: number): Row[];
   /** Like {@link RowDecoder.decodeRows} but each row is an array of values in column order. */
   decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][];
   /**
    * Like {@link RowDecoder.decodeRows}, one row per {@link RowCursor.next} call: a stream then
    * holds only the page's bytes, and each row is garbage as soon as its consumer drops it. The
-   * cursor keeps `buf`, so it must not be a buffer that is reused for later reads. `view`, when
-   * given, is a DataView over all of `buf`.
+   * cursor keeps `buf`, so it must not be a buffer that is reused for later reads.
    */
-  cursor(
-    buf: Uint8Array,
-    offset: number,
-    end: number,
-    rowCount: number,
-    view?: DataView,
-  ): RowCursor;
+  cursor(buf: Uint8Array, offset: number, end: number, rowCount: number): RowCursor;
 }
 
 /** Rows decoded one at a time (see {@link RowDecoder.cursor}). */
@@ -88,29 +75,16 @@ class ColumnRowDecoder implements RowDecoder {
     }
   }
 
-  decodeRows(
-    buf: Uint8Array,
-    offset: number,
-    end: number,
-    rowCount: number,
-    view?: DataView,
-  ): Row[] {
-    const cursor = this.cursor(buf, offset, end, rowCount, view);
+  decodeRows(buf: Uint8Array, offset: number, end: number, rowCount: number): Row[] {
+    const cursor = this.cursor(buf, offset, end, rowCount);
     const rows: Row[] = new Array(rowCount);
     for (let r = 0; r < rowCount; r++) rows[r] = cursor.next()!;
     return rows;
   }
 
-  cursor(
-    buf: Uint8Array,
-    offset: number,
-    end: number,
-    rowCount: number,
-    view?: DataView,
-  ): RowCursor {
+  cursor(buf: Uint8Array, offset: number, end: number, rowCount: number): RowCursor {
     this.#check(buf, offset, end, rowCount);
-    const dv = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    return new Cursor(this.#names, this.#decs, this.#template, buf, dv, offset, end, rowCount);
+    return new Cursor(this.#names, this.#decs, this.#template, buf, offset, end, rowCount);
   }
 
   decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][] {
@@ -159,7 +133,6 @@ class Cursor implements RowCursor {
     decs: Decoder[],
     template: Row,
     buf: Uint8Array,
-    dv: DataView,
     offset: number,
     end: number,
     rowCount: number,
@@ -168,7 +141,7 @@ class Cursor implements RowCursor {
     this.#decs = decs;
     this.#template = template;
     this.#buf = buf;
-    this.#dv = dv;
+    this.#dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#p = offset;
     this.#end = end;
     this.#left = rowCount;
