@@ -515,7 +515,9 @@ export class Connection {
   /**
    * Timeouts are checked by one coarse ticker per busy connection rather than a timer per
    * request: at tens of thousands of requests a second, arming and clearing timers cost more
-   * than the requests themselves. A timeout fires at most {@link TICK_MS} late.
+   * than the requests themselves. A timeout fires at most {@link TICK_MS} late. The ticker stops
+   * on the first tick that finds the connection idle, not when the last answer comes: one
+   * request at a time would otherwise arm and clear it for every request.
    */
   #startTicker(): void {
     this.#ticker = setInterval(() => this.#expire(), TICK_MS);
@@ -529,6 +531,10 @@ export class Connection {
   }
 
   #expire(): void {
+    if (this.#inFlight === 0) {
+      this.#stopTicker();
+      return;
+    }
     const now = Date.now();
     const pending = this.#pending;
     const n = this.#ids.highWater;
@@ -551,9 +557,8 @@ export class Connection {
   #settle(p: Pending): void {
     p.done = true;
     if (p.onAbort) p.signal!.removeEventListener("abort", p.onAbort);
-    if (--this.#inFlight === 0) {
-      this.#stopTicker();
-      if (this.#idleWaiters.length > 0) { for (const w of this.#idleWaiters.splice(0)) w(); }
+    if (--this.#inFlight === 0 && this.#idleWaiters.length > 0) {
+      for (const w of this.#idleWaiters.splice(0)) w();
     }
   }
 
@@ -616,6 +621,7 @@ export class Connection {
     this.#state = State.Closed;
     this.#closeError = error;
     if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
+    this.#stopTicker();
     const failure = error instanceof ConnectionError || error instanceof AuthenticationError
       ? error
       : new ConnectionError(this.address, error.message, { cause: error });
@@ -654,6 +660,7 @@ export class Connection {
     // A failure while we waited has already closed everything.
     if ((this.#state as State) === State.Closed) return;
     this.#state = State.Closed;
+    this.#stopTicker();
     this.#socket?.close();
     try {
       this.#opts.onClose?.();

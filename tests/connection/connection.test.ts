@@ -137,6 +137,31 @@ Deno.test("connection: a timed-out request keeps its stream id until the late an
   }
 });
 
+Deno.test("connection: timeouts still fire after the timeout ticker stopped on an idle connection", async () => {
+  const proxy = startProxy(await ensureCassandra());
+  const conn = await Connection.open({ host: proxy.host, port: proxy.port, transport });
+  try {
+    // One request at a time, then idle for several ticks: the ticker stops by itself.
+    for (let i = 0; i < 3; i++) {
+      const r = await conn.send(query("SELECT key FROM system.local"), rows, { timeout: 5000 });
+      assertEquals(r[0].key, "local");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proxy.stall();
+    const t0 = performance.now();
+    await assertRejects(
+      () => conn.send(query("SELECT key FROM system.local"), rows, { timeout: 200 }),
+      RequestTimeoutError,
+    );
+    const took = performance.now() - t0;
+    assert(took >= 150 && took < 1500, `timed out after ${took} ms`);
+  } finally {
+    proxy.resume();
+    await conn.close();
+    await proxy.close();
+  }
+});
+
 Deno.test("connection: a cut connection rejects every pending request with ConnectionError", async () => {
   const proxy = startProxy(await ensureCassandra());
   let closedWith: Error | undefined;
