@@ -30,7 +30,7 @@ export function inferType(value: unknown, name = "value"): DataType | null {
 }
 
 function infer(v: unknown, name: string, depth: number): DataType | null {
-  if (v === null || v === undefined || v === unset) return null;
+  if (v === null || v === undefined || (typeof v === "symbol" && v === unset)) return null;
   if (depth > MAX_DEPTH) throw new TypeError(`${JSON.stringify(name)}: value nested too deeply`);
   switch (typeof v) {
     case "string":
