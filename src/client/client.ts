@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { Connection, ConnectionOptions, SendOptions } from "../connection/connection.ts";
+import type {
+  Connection,
+  ConnectionOptions,
+  Recover,
+  SendOptions,
+} from "../connection/connection.ts";
 import {
   AbortError,
   ClosedError,
@@ -343,16 +348,20 @@ export class Client {
     const page = { query, params, options, lazy };
     if (!prepare) {
       const qp = this.#queryParameters(options, pagingState, bindUnprepared(params), false);
-      return this.#run({ keyspace }, options, async (conn) => {
-        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
-        return await conn.send(
-          (w, f) => encodeQuery(w, f, query, qp),
-          (r) => this.#toResultSet<T>(r, null, page),
-          send,
-        );
-      });
+      return this.#run(
+        { keyspace },
+        options,
+        recovering(async (conn) => {
+          if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+          return await conn.send(
+            (w, f) => encodeQuery(w, f, query, qp),
+            (r) => this.#toResultSet<T>(r, null, page),
+            send,
+          );
+        }),
+      );
     }
-    const exec = (conn: Connection, p: Prepared) => {
+    const exec = (conn: Connection, p: Prepared, recover?: Recover<ResultSet<T>>) => {
       const qp = this.#queryParameters(
         options,
         pagingState,
@@ -364,17 +373,21 @@ export class Client {
         (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, qp),
         (r) => this.#toResultSet<T>(r, p, page),
         send,
+        recover,
       );
     };
-    return this.#run({ keyspace }, options, (conn) => {
-      // The common case, a known statement on a ready connection, runs without any await.
+    return this.#run({ keyspace }, options, (conn, onFailure) => {
+      // The common case, a known statement on a ready connection, runs without any await, and
+      // its promise is the connection's own: failures reach the re-prepare and the retry loop
+      // through `recover`, not through `.catch` layers every request would pay for.
       const known = this.#needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
       if (known !== undefined) {
-        return exec(conn, known).catch((e) =>
-          this.#reprepared(conn, e, exec, query, keyspace, send)
-        );
+        return exec(conn, known, (e) => {
+          const again = this.#reprepared(conn, e, exec, query, keyspace, send);
+          return onFailure === undefined ? again : again.catch(onFailure);
+        });
       }
-      return (async () => {
+      const slow = (async () => {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
         const prepared = await this.#prepared.get(conn, query, keyspace, send);
         try {
@@ -383,6 +396,7 @@ export class Client {
           return await this.#reprepared(conn, e, exec, query, keyspace, send);
         }
       })();
+      return onFailure === undefined ? slow : slow.catch(onFailure);
     });
   }
 
@@ -590,37 +604,45 @@ export class Client {
       );
     if (!prepare) {
       const statements = items.map((q) => ({ query: q.query, values: bindUnprepared(q.params) }));
-      return this.#run({ keyspace }, options, async (conn) => {
-        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
-        return await encodeWith(statements)(conn);
-      });
+      return this.#run(
+        { keyspace },
+        options,
+        recovering(async (conn) => {
+          if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+          return await encodeWith(statements)(conn);
+        }),
+      );
     }
-    return this.#run({ keyspace }, options, async (conn) => {
-      if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
-      const prepareAll = (again: boolean) =>
-        Promise.all(
-          items.map((q) =>
-            again
-              ? this.#prepared.reprepare(conn, q.query, keyspace, send)
-              : this.#prepared.get(conn, q.query, keyspace, send)
-          ),
-        );
-      const statementsFor = (ps: Prepared[]) =>
-        ps.map((p, i) => ({ id: p.id, values: bindPrepared(p.variables, items[i].params) }));
-      try {
-        return await encodeWith(statementsFor(await prepareAll(false)))(conn);
-      } catch (e) {
-        if (!(e instanceof UnpreparedError)) throw e;
-        return await encodeWith(statementsFor(await prepareAll(true)))(conn);
-      }
-    });
+    return this.#run(
+      { keyspace },
+      options,
+      recovering(async (conn) => {
+        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+        const prepareAll = (again: boolean) =>
+          Promise.all(
+            items.map((q) =>
+              again
+                ? this.#prepared.reprepare(conn, q.query, keyspace, send)
+                : this.#prepared.get(conn, q.query, keyspace, send)
+            ),
+          );
+        const statementsFor = (ps: Prepared[]) =>
+          ps.map((p, i) => ({ id: p.id, values: bindPrepared(p.variables, items[i].params) }));
+        try {
+          return await encodeWith(statementsFor(await prepareAll(false)))(conn);
+        } catch (e) {
+          if (!(e instanceof UnpreparedError)) throw e;
+          return await encodeWith(statementsFor(await prepareAll(true)))(conn);
+        }
+      }),
+    );
   }
 
   /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
   #run<T>(
     info: { keyspace?: string },
     options: ExecuteOptions | BatchOptions,
-    attempt: (conn: Connection) => Promise<T>,
+    attempt: Attempt<T>,
   ): Promise<T> {
     // The common case (connected, nothing to abort, a ready connection on the plan's first
     // node) runs without an async frame; its failure, and every other case, take #runPlan.
@@ -630,13 +652,13 @@ export class Client {
       const conn = first.done ? undefined : first.value.ready();
       if (conn !== undefined) {
         const host = first.value as Host;
-        let p: Promise<T>;
+        const onFailure = (e: unknown) =>
+          this.#runPlan(info, options, attempt, { plan, host, error: e });
         try {
-          p = attempt(conn);
+          return attempt(conn, onFailure);
         } catch (e) {
-          p = Promise.reject(e);
+          return Promise.reject(e).catch(onFailure);
         }
-        return p.catch((e) => this.#runPlan(info, options, attempt, { plan, host, error: e }));
       }
     }
     return this.#runPlan(info, options, attempt, undefined);
@@ -646,7 +668,7 @@ export class Client {
   async #runPlan<T>(
     info: { keyspace?: string },
     options: ExecuteOptions | BatchOptions,
-    attempt: (conn: Connection) => Promise<T>,
+    attempt: Attempt<T>,
     from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,
   ): Promise<T> {
     const signal = options.signal;
@@ -738,6 +760,17 @@ function sameColumns(a: readonly ColumnSpec[], b: readonly ColumnSpec[]): boolea
 }
 
 const connKeyspace = new WeakMap<Connection, string | undefined>();
+
+/**
+ * One try of a request on one connection. With `onFailure` (the first try, see `#run`), every
+ * failure must end in it: the promise then settles as `onFailure`'s does.
+ */
+type Attempt<T> = (conn: Connection, onFailure?: (error: unknown) => Promise<T>) => Promise<T>;
+
+/** An attempt that hands its failures to `onFailure` with a `.catch` (for the slower paths). */
+function recovering<T>(run: (conn: Connection) => Promise<T>): Attempt<T> {
+  return (conn, onFailure) => onFailure === undefined ? run(conn) : run(conn).catch(onFailure);
+}
 
 function isTimeout(e: unknown): boolean {
   return e instanceof Error && e.name === "RequestTimeoutError";

@@ -81,6 +81,11 @@ export type Encoder = (w: ByteWriter, frame: RequestFrameOptions) => void;
  * only valid during the call (they may be a view of the socket's receive buffer).
  */
 export type Decoder<T> = (response: Response) => T;
+/**
+ * What a failed request turns into instead of a rejection: a retry, a re-prepare. It runs in a
+ * microtask after the failure, and the request's promise settles as the returned one does.
+ */
+export type Recover<T> = (error: Error) => Promise<T>;
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -93,6 +98,17 @@ interface Pending {
   onAbort: (() => void) | undefined;
   /** The caller was already answered (timeout or abort); the id waits for the late response. */
   done: boolean;
+  recover: Recover<unknown> | undefined;
+}
+
+/**
+ * Rejects `p`'s caller, or hands the error to its {@link Recover}. Every failure of a request
+ * goes through here, so a caller that recovers needs no `.catch` layer of its own on the common,
+ * successful path (two promises fewer per request: 10% of the driver-bound select CPU).
+ */
+function rejectRequest(p: Pending, error: Error): void {
+  if (p.recover === undefined) p.reject(error);
+  else p.resolve(Promise.reject(error).catch(p.recover));
 }
 
 interface Queued {
@@ -324,14 +340,22 @@ export class Connection {
   /**
    * Sends one request. `encode` writes the frame; `decode` maps the response synchronously.
    * Rejects with the server's error (a `ResponseError`), {@link RequestTimeoutError},
-   * {@link AbortError}, {@link ConnectionError}, or whatever `encode`/`decode` threw.
+   * {@link AbortError}, {@link ConnectionError}, or whatever `encode`/`decode` threw; with
+   * `recover`, settles as what `recover` makes of that error instead.
    */
-  send<T>(encode: Encoder, decode: Decoder<T>, opts: SendOptions = NO_OPTIONS): Promise<T> {
-    if (this.#state >= State.Closing) {
-      return Promise.reject(this.#closeError ?? new ClosedError("connection"));
-    }
+  send<T>(
+    encode: Encoder,
+    decode: Decoder<T>,
+    opts: SendOptions = NO_OPTIONS,
+    recover?: Recover<T>,
+  ): Promise<T> {
     const signal = opts.signal;
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (this.#state >= State.Closing || signal?.aborted) {
+      const error = this.#state >= State.Closing
+        ? this.#closeError ?? new ClosedError("connection")
+        : new AbortError(signal!.reason);
+      return recover === undefined ? Promise.reject(error) : Promise.reject(error).catch(recover);
+    }
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
         resolve: resolve as (v: unknown) => void,
@@ -342,6 +366,7 @@ export class Connection {
         signal,
         onAbort: undefined,
         done: false,
+        recover: recover as Recover<unknown> | undefined,
       };
       this.#inFlight++;
       if (pending.timeout > 0) {
@@ -378,7 +403,7 @@ export class Connection {
       w.length = start;
       this.#ids.release(id);
       this.#settle(pending);
-      pending.reject(e instanceof Error ? e : new Error(String(e)));
+      rejectRequest(pending, e instanceof Error ? e : new Error(String(e)));
       this.#dispatchQueued();
       return;
     }
@@ -472,11 +497,11 @@ export class Connection {
         const res = decodeResponse(this.#inflate(raw), {
           maxFrameLength: this.#opts.maxFrameLength,
         });
-        if (res.message.kind === "error") pending.reject(res.message.error);
+        if (res.message.kind === "error") rejectRequest(pending, res.message.error);
         else pending.resolve(pending.decode(res));
       } catch (e) {
         // A malformed body concerns this request only: the frame boundaries are intact.
-        pending.reject(e instanceof Error ? e : new Error(String(e)));
+        rejectRequest(pending, e instanceof Error ? e : new Error(String(e)));
       }
     }
     this.#dispatchQueued();
@@ -509,7 +534,7 @@ export class Connection {
     const i = this.#queue.findIndex((q, k) => k >= this.#queueHead && q.pending === pending);
     if (i >= 0) this.#queue.splice(i, 1);
     this.#settle(pending);
-    pending.reject(error);
+    rejectRequest(pending, error);
   }
 
   /**
@@ -631,13 +656,13 @@ export class Connection {
       this.#pending[i] = undefined;
       if (!p.done) {
         this.#settle(p);
-        p.reject(failure);
+        rejectRequest(p, failure);
       }
     }
     for (let i = this.#queueHead; i < this.#queue.length; i++) {
       const q = this.#queue[i];
       this.#settle(q.pending);
-      q.pending.reject(failure);
+      rejectRequest(q.pending, failure);
     }
     this.#queue = [];
     this.#queueHead = 0;

@@ -27,34 +27,38 @@ Deno.test("client: a dropped connection fails its requests, and the next request
   }
 });
 
-Deno.test("client: an idempotent request moves on to the next node when its node drops", async () => {
-  const node = await ensureCassandra();
-  const a = startProxy(node), b = startProxy(node);
-  const client = new Client({ contactPoints: [`${a.host}:${a.port}`, `${b.host}:${b.port}`] });
-  try {
-    await client.connect();
-    // Open a connection to both nodes so the plan has two live choices.
-    for (let i = 0; i < 4; i++) await client.execute("SELECT key FROM system.local");
-    a.stall();
-    b.stall();
-    const p = client.execute("SELECT key FROM system.local", [], { idempotent: true });
-    await new Promise((r) => setTimeout(r, 50));
-    // The node that got the request dies; the other one answers the retry.
-    const busy = client.hosts.filter((h) => h.inFlight > 0);
-    assertEquals(busy.length, 1);
-    const [dying, other] = busy[0].address.endsWith(`:${a.port}`) ? [a, b] : [b, a];
-    dying.cut();
-    other.resume();
-    const rs = await p;
-    assertEquals(rs.first()?.key, "local");
-  } finally {
-    a.resume();
-    b.resume();
-    await client.close();
-    await a.close();
-    await b.close();
-  }
-});
+for (const prepare of [false, true]) {
+  Deno.test(`client: an idempotent request moves on to the next node when its node drops (prepare: ${prepare})`, async () => {
+    const node = await ensureCassandra();
+    const a = startProxy(node), b = startProxy(node);
+    const client = new Client({ contactPoints: [`${a.host}:${a.port}`, `${b.host}:${b.port}`] });
+    try {
+      await client.connect();
+      // Open a connection to both nodes so the plan has two live choices.
+      for (let i = 0; i < 4; i++) {
+        await client.execute("SELECT key FROM system.local", [], { prepare });
+      }
+      a.stall();
+      b.stall();
+      const p = client.execute("SELECT key FROM system.local", [], { idempotent: true, prepare });
+      await new Promise((r) => setTimeout(r, 50));
+      // The node that got the request dies; the other one answers the retry.
+      const busy = client.hosts.filter((h) => h.inFlight > 0);
+      assertEquals(busy.length, 1);
+      const [dying, other] = busy[0].address.endsWith(`:${a.port}`) ? [a, b] : [b, a];
+      dying.cut();
+      other.resume();
+      const rs = await p;
+      assertEquals(rs.first()?.key, "local");
+    } finally {
+      a.resume();
+      b.resume();
+      await client.close();
+      await a.close();
+      await b.close();
+    }
+  });
+}
 
 Deno.test("client: no reachable contact point is a NoHostAvailableError naming each node", async () => {
   const client = new Client({
