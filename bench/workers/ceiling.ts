@@ -6,9 +6,11 @@
  * the writes that answers trigger are coalesced into one per socket read, so whatever a driver
  * does beyond this is its own cost. Every contender is reported as a percentage of it.
  *
- * Runs on Deno and Bun (node:net on both, so they are compared on equal terms):
+ * Runs on Deno, Bun and Node (node:net on all three, so they are compared on equal terms; Node
+ * runs the bundle bench/run.ts makes, `deno bundle bench/workers/ceiling.ts -o .cache/bench/ceiling.mjs`):
  *   node_modules/.bin/deno run -A bench/workers/ceiling.ts '<job json>'
  *   node_modules/.bin/bun bench/workers/ceiling.ts '<job json>'
+ *   node .cache/bench/ceiling.mjs '<job json>'
  * Job and result: the worker contract at the top of bench/run.ts.
  *
  * @module
