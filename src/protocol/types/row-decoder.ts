@@ -8,6 +8,7 @@ import { ProtocolError } from "../errors.ts";
 import type { ColumnSpec } from "./datatype.ts";
 import { asProtocolError, decoderFor, objectTemplate } from "./codec.ts";
 import type { Decoder } from "./codec-util.ts";
+import { compileRowReader, type RowReader } from "./row-reader.ts";
 
 /** A decoded row: column name to value (null for a null cell). */
 export type Row = Record<string, unknown>;
@@ -48,11 +49,26 @@ export interface RowCursor {
 // allocating without limit.
 const MAX_EMPTY_ROWS = 1 << 20;
 
+// A column set gets a generated reader once it has asked for this many rows: generating one
+// costs about as much as decoding a few dozen rows, which one-off queries (the driver's own
+// system tables at connect) would never win back.
+const COMPILE_AFTER_ROWS = 64;
+
+// Where a generated reader leaves the offset after its row: read right after each synchronous
+// call, so one is enough.
+const AT = new Int32Array(1);
+
+function truncated(): never {
+  throw new ProtocolError("row data truncated");
+}
+
 class ColumnRowDecoder implements RowDecoder {
   readonly columns: readonly ColumnSpec[];
   readonly #names: string[];
   readonly #decs: Decoder[];
   readonly #template: Row;
+  #reader: RowReader | undefined;
+  #rowsAsked = 0;
 
   constructor(columns: readonly ColumnSpec[]) {
     this.columns = columns;
@@ -84,7 +100,22 @@ class ColumnRowDecoder implements RowDecoder {
 
   cursor(buf: Uint8Array, offset: number, end: number, rowCount: number): RowCursor {
     this.#check(buf, offset, end, rowCount);
-    return new Cursor(this.#names, this.#decs, this.#template, buf, offset, end, rowCount);
+    if (this.#rowsAsked < COMPILE_AFTER_ROWS) {
+      this.#rowsAsked += rowCount;
+      if (this.#rowsAsked >= COMPILE_AFTER_ROWS) {
+        this.#reader = compileRowReader(this.#names, this.#decs, truncated);
+      }
+    }
+    return new Cursor(
+      this.#names,
+      this.#decs,
+      this.#template,
+      this.#reader,
+      buf,
+      offset,
+      end,
+      rowCount,
+    );
   }
 
   decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][] {
@@ -122,6 +153,7 @@ class Cursor implements RowCursor {
   readonly #names: string[];
   readonly #decs: Decoder[];
   readonly #template: Row;
+  readonly #reader: RowReader | undefined;
   readonly #buf: Uint8Array;
   readonly #dv: DataView;
   readonly #end: number;
@@ -132,6 +164,7 @@ class Cursor implements RowCursor {
     names: string[],
     decs: Decoder[],
     template: Row,
+    reader: RowReader | undefined,
     buf: Uint8Array,
     offset: number,
     end: number,
@@ -140,6 +173,7 @@ class Cursor implements RowCursor {
     this.#names = names;
     this.#decs = decs;
     this.#template = template;
+    this.#reader = reader;
     this.#buf = buf;
     this.#dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#p = offset;
@@ -154,6 +188,18 @@ class Cursor implements RowCursor {
   next(): Row | undefined {
     if (this.#left === 0) return undefined;
     this.#left--;
+    const reader = this.#reader;
+    if (reader !== undefined) {
+      let row: Row;
+      try {
+        row = reader(this.#buf, this.#dv, this.#p, this.#end, AT);
+      } catch (e) {
+        this.#left = 0;
+        throw asProtocolError(e);
+      }
+      this.#p = AT[0];
+      return row;
+    }
     const names = this.#names;
     const decs = this.#decs;
     const buf = this.#buf;
@@ -164,11 +210,11 @@ class Cursor implements RowCursor {
     let p = this.#p;
     try {
       for (let c = 0; c < n; c++) {
-        if (p + 4 > end) throw new ProtocolError("row data truncated");
+        if (p + 4 > end) truncated();
         const len = dv.getInt32(p);
         p += 4;
         if (len < 0) continue;
-        if (len > end - p) throw new ProtocolError("row data truncated");
+        if (len > end - p) truncated();
         putCell(row, c, names[c], decs[c], buf, dv, p, len);
         p += len;
       }
@@ -182,10 +228,11 @@ class Cursor implements RowCursor {
 }
 
 /**
- * Decodes one cell into `row[key]`. There is one call and store site per column position, so
- * each site sees a single key, object shape and decoder and V8's inline caches stay
- * monomorphic; one shared `row[names[c]] = decs[c](…)` sees every column and goes megamorphic
- * (row building 3x slower in a micro-benchmark). Columns past the last case share one site.
+ * Decodes one cell into `row[key]`, for column sets without a generated reader (see
+ * row-reader.ts). There is one call and store site per column position, so a process that
+ * decodes a single column set keeps V8's inline caches monomorphic; one shared
+ * `row[names[c]] = decs[c](…)` sees every column and goes megamorphic at once. Columns past
+ * the last case share one site.
  */
 function putCell(
   row: Row,
