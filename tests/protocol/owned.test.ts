@@ -44,6 +44,33 @@ Deno.test("viewOrCopy: views only into owned memory, and only when the value pin
   assertEquals(viewOrCopy(own, 5, 5).length, 0);
 });
 
+Deno.test("viewOrCopy: small copies share a slab and are never overwritten", () => {
+  const chunk = new Uint8Array(2000).map((_, i) => (i * 7) & 0xff);
+  const copies: Uint8Array[] = [];
+  const expected: number[][] = [];
+  // Sizes across the loop/set boundary (32), up to the slab limit (256) and past it, and
+  // enough of them to fill several slabs.
+  for (let k = 0; k < 300; k++) {
+    const n = [0, 1, 7, 16, 32, 33, 100, 256, 257][k % 9];
+    const start = (k * 13) % 1000;
+    copies.push(viewOrCopy(chunk, start, start + n));
+    expected.push([...chunk.subarray(start, start + n)]);
+  }
+  chunk.fill(0xee); // the transport reuses its chunk
+  const slabs = new Set<ArrayBufferLike>();
+  copies.forEach((c, k) => {
+    assertEquals([...c], expected[k], `copy ${k}`);
+    if (c.length === 257) {
+      assertEquals(c.buffer.byteLength, 257, "past 256 bytes: a copy of its own");
+    } else if (c.length > 0) {
+      slabs.add(c.buffer);
+      assertEquals(c.byteOffset % 8, 0, "8-byte aligned in its slab");
+      assert(c.buffer.byteLength <= 4096, "a small value pins at most 4 KiB");
+    }
+  });
+  assert(slabs.size > 3 && slabs.size < 30, `${slabs.size} slabs for 300 small values`);
+});
+
 Deno.test("blob cells: a view of an assembled segment, a copy of a transport chunk", () => {
   const { frame, value } = valueFrame(5, 64 * 1024);
   const w = new ByteWriter();
