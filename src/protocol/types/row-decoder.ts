@@ -66,15 +66,16 @@ class ColumnRowDecoder implements RowDecoder {
   readonly columns: readonly ColumnSpec[];
   readonly #names: string[];
   readonly #decs: Decoder[];
-  readonly #template: Row;
-  #reader: RowReader | undefined;
+  // The generic reader until the column set has asked for COMPILE_AFTER_ROWS rows, then a
+  // generated one where the runtime allows it.
+  #reader: RowReader;
   #rowsAsked = 0;
 
   constructor(columns: readonly ColumnSpec[]) {
     this.columns = columns;
     this.#names = columns.map((c) => c.name);
     this.#decs = columns.map((c) => decoderFor(c.type));
-    this.#template = objectTemplate(this.#names);
+    this.#reader = genericRowReader(this.#names, this.#decs);
   }
 
   #check(buf: Uint8Array, offset: number, end: number, rowCount: number): void {
@@ -103,19 +104,10 @@ class ColumnRowDecoder implements RowDecoder {
     if (this.#rowsAsked < COMPILE_AFTER_ROWS) {
       this.#rowsAsked += rowCount;
       if (this.#rowsAsked >= COMPILE_AFTER_ROWS) {
-        this.#reader = compileRowReader(this.#names, this.#decs, truncated);
+        this.#reader = compileRowReader(this.#names, this.#decs, truncated) ?? this.#reader;
       }
     }
-    return new Cursor(
-      this.#names,
-      this.#decs,
-      this.#template,
-      this.#reader,
-      buf,
-      offset,
-      end,
-      rowCount,
-    );
+    return new Cursor(this.#reader, buf, offset, end, rowCount);
   }
 
   decodeRowsAsArrays(buf: Uint8Array, offset: number, end: number, rowCount: number): unknown[][] {
@@ -150,29 +142,14 @@ class ColumnRowDecoder implements RowDecoder {
 }
 
 class Cursor implements RowCursor {
-  readonly #names: string[];
-  readonly #decs: Decoder[];
-  readonly #template: Row;
-  readonly #reader: RowReader | undefined;
+  readonly #reader: RowReader;
   readonly #buf: Uint8Array;
   readonly #dv: DataView;
   readonly #end: number;
   #p: number;
   #left: number;
 
-  constructor(
-    names: string[],
-    decs: Decoder[],
-    template: Row,
-    reader: RowReader | undefined,
-    buf: Uint8Array,
-    offset: number,
-    end: number,
-    rowCount: number,
-  ) {
-    this.#names = names;
-    this.#decs = decs;
-    this.#template = template;
+  constructor(reader: RowReader, buf: Uint8Array, offset: number, end: number, rowCount: number) {
     this.#reader = reader;
     this.#buf = buf;
     this.#dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -188,43 +165,39 @@ class Cursor implements RowCursor {
   next(): Row | undefined {
     if (this.#left === 0) return undefined;
     this.#left--;
-    const reader = this.#reader;
-    if (reader !== undefined) {
-      let row: Row;
-      try {
-        row = reader(this.#buf, this.#dv, this.#p, this.#end, AT);
-      } catch (e) {
-        this.#left = 0;
-        throw asProtocolError(e);
-      }
-      this.#p = AT[0];
-      return row;
-    }
-    const names = this.#names;
-    const decs = this.#decs;
-    const buf = this.#buf;
-    const dv = this.#dv;
-    const end = this.#end;
-    const n = decs.length;
-    const row = { ...this.#template };
-    let p = this.#p;
+    let row: Row;
     try {
-      for (let c = 0; c < n; c++) {
-        if (p + 4 > end) truncated();
-        const len = dv.getInt32(p);
-        p += 4;
-        if (len < 0) continue;
-        if (len > end - p) truncated();
-        putCell(row, c, names[c], decs[c], buf, dv, p, len);
-        p += len;
-      }
+      row = this.#reader(this.#buf, this.#dv, this.#p, this.#end, AT);
     } catch (e) {
       this.#left = 0;
       throw asProtocolError(e);
     }
-    this.#p = p;
+    this.#p = AT[0];
     return row;
   }
+}
+
+/**
+ * The reader for any column set on any runtime: copies of one template keep every row on one
+ * hidden class, and cells go through {@link putCell}.
+ */
+function genericRowReader(names: readonly string[], decs: readonly Decoder[]): RowReader {
+  const template = objectTemplate(names);
+  const n = decs.length;
+  return (buf, dv, p, end, at) => {
+    const row = { ...template };
+    for (let c = 0; c < n; c++) {
+      if (p + 4 > end) truncated();
+      const len = dv.getInt32(p);
+      p += 4;
+      if (len < 0) continue;
+      if (len > end - p) truncated();
+      putCell(row, c, names[c], decs[c], buf, dv, p, len);
+      p += len;
+    }
+    at[0] = p;
+    return row;
+  };
 }
 
 /**

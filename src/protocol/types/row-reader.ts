@@ -32,20 +32,6 @@ export type RowReader = (
 // Past this many columns the generated function is large and the generic path is good enough.
 const MAX_COLUMNS = 256;
 
-let codegen: boolean | undefined;
-
-/** Whether this runtime allows `new Function` (checked once). */
-function codegenAllowed(): boolean {
-  if (codegen === undefined) {
-    try {
-      codegen = new Function("return 1")() === 1;
-    } catch {
-      codegen = false;
-    }
-  }
-  return codegen;
-}
-
 /**
  * Generates a reader for rows of these columns, or undefined when this runtime forbids code
  * generation, there are too many columns, or a name (`__proto__`) would mean something else
@@ -57,7 +43,7 @@ export function compileRowReader(
   truncated: () => never,
 ): RowReader | undefined {
   const n = names.length;
-  if (n === 0 || n > MAX_COLUMNS || names.includes("__proto__") || !codegenAllowed()) {
+  if (n === 0 || n > MAX_COLUMNS || names.includes("__proto__")) {
     return undefined;
   }
   const keys = names.map((name) => JSON.stringify(name));
@@ -71,6 +57,7 @@ export function compileRowReader(
   }
   body += `  at[0] = p;\n  return row;\n};\n`;
   try {
+    // Throws where code generation is forbidden; once per column set, so no probe is kept.
     const factory = new Function(...params, "truncated", body) as (
       ...args: unknown[]
     ) => RowReader;
