@@ -479,7 +479,7 @@ export class Client {
       const c = m.content;
       let rows: T[] = [];
       let cursor: RowCursor | null = null;
-      if (!lazy) rows = decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount) as T[];
+      if (!lazy) rows = decoder.decodeRows(c.buf, c.offset, c.end, m.rowCount, c.view) as T[];
       else if (isOwned(c.buf)) cursor = decoder.cursor(c.buf, c.offset, c.end, m.rowCount);
       else {
         // A lazy page outlives this frame, whose buffer the transport may reuse: keep a copy.

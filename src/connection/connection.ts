@@ -74,7 +74,11 @@ export interface SendOptions {
   customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
 }
 
-/** Writes one request frame; gets the frame options (version, stream id, flags) to use. */
+/**
+ * Writes one request frame; gets the frame options (version, stream id, flags) to use. The
+ * options object is reused for the connection's next request: read it during the call, don't
+ * keep it.
+ */
 export type Encoder = (w: ByteWriter, frame: RequestFrameOptions) => void;
 /**
  * Turns a successful response into the caller's result, synchronously: the frame's bytes are
@@ -86,6 +90,20 @@ export type Decoder<T> = (response: Response) => T;
  * microtask after the failure, and the request's promise settles as the returned one does.
  */
 export type Recover<T> = (error: Error) => Promise<T>;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// The request whose promise is being created: `capture` stores its settle functions, so that no
+// request needs an executor closure of its own.
+let capturing: Pending | undefined;
+
+function capture(resolve: (v: never) => void, reject: (e: Error) => void): void {
+  capturing!.resolve = resolve as (v: unknown) => void;
+  capturing!.reject = reject;
+  capturing = undefined;
+}
+
+function unsettled(): void {}
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -163,6 +181,7 @@ export class Connection {
   #out = new ByteWriter(16 * 1024);
   /** Start offsets of the frames in {@link #out}, for v5 segment packing. */
   #frameStarts: number[] = [];
+  #frameOptions: Mutable<RequestFrameOptions>;
   #flushScheduled = false;
   #blocked = false;
   #inFlight = 0;
@@ -177,6 +196,7 @@ export class Connection {
     this.#opts = opts;
     this.address = `${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
     this.#version = version;
+    this.#frameOptions = { version, stream: 0, tracing: undefined, customPayload: undefined };
     this.#frames = new FrameDecoder({ maxFrameLength: opts.maxFrameLength });
     this.#ids = new StreamIds(opts.maxRequests ?? 2048);
     this.#pending = new Array(this.#ids.capacity);
@@ -356,18 +376,21 @@ export class Connection {
         : new AbortError(signal!.reason);
       return recover === undefined ? Promise.reject(error) : Promise.reject(error).catch(recover);
     }
-    return new Promise<T>((resolve, reject) => {
-      const pending: Pending = {
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        decode,
-        deadline: 0,
-        timeout: opts.timeout ?? 0,
-        signal,
-        onAbort: undefined,
-        done: false,
-        recover: recover as Recover<unknown> | undefined,
-      };
+    const pending: Pending = {
+      resolve: unsettled,
+      reject: unsettled,
+      decode,
+      deadline: 0,
+      timeout: opts.timeout ?? 0,
+      signal,
+      onAbort: undefined,
+      done: false,
+      recover: recover as Recover<unknown> | undefined,
+    };
+    capturing = pending;
+    // One shared executor instead of a closure (and its context) per request.
+    const promise = new Promise<T>(capture);
+    try {
       this.#inFlight++;
       if (pending.timeout > 0) {
         pending.deadline = Date.now() + pending.timeout;
@@ -380,19 +403,23 @@ export class Connection {
       const id = this.#queueHead === this.#queue.length ? this.#ids.acquire() : -1;
       if (id < 0) this.#queue.push({ encode, pending, opts });
       else this.#write(id, encode, pending, opts);
-    });
+    } catch (e) {
+      pending.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return promise;
   }
 
   #write(id: number, encode: Encoder, pending: Pending, opts: SendOptions): void {
     const w = this.#out;
     const start = w.length;
     try {
-      encode(w, {
-        version: this.#version,
-        stream: id,
-        tracing: opts.tracing,
-        customPayload: opts.customPayload,
-      });
+      // One options object per connection, refilled for each request: encoders use it during
+      // the call only (see Encoder).
+      const f = this.#frameOptions;
+      f.stream = id;
+      f.tracing = opts.tracing;
+      f.customPayload = opts.customPayload;
+      encode(w, f);
       // STARTUP and OPTIONS are never compressed; v5 compresses whole segments instead.
       const c = this.#compressor;
       if (c !== undefined && !this.#segmented && w.length > start) {

@@ -449,6 +449,15 @@ export function asProtocolError(e: unknown): ProtocolError {
  * Throws TypeError if the value does not fit the type; the writer is then left as it was.
  */
 export function writeValue(w: ByteWriter, type: DataType, value: unknown, name: string): void {
+  writeValueWith(w, build(type, 0), value, name);
+}
+
+/**
+ * {@link writeValue} with the type's codec (from {@link codecFor}) looked up beforehand: callers
+ * that bind the same markers on every request keep one per marker rather than a cache lookup per
+ * value.
+ */
+export function writeValueWith(w: ByteWriter, c: Codec, value: unknown, name: string): void {
   if (value === null || value === undefined) {
     w.int(-1);
     return;
@@ -460,7 +469,6 @@ export function writeValue(w: ByteWriter, type: DataType, value: unknown, name: 
     w.int(-2);
     return;
   }
-  const c = build(type, 0);
   const start = w.length;
   w.ensure(4);
   w.length += 4;

@@ -73,6 +73,28 @@ Deno.test("decodeRows and decodeRowsAsArrays", () => {
   assertDeep(d.decodeRows(buf, start, start, 0), []);
 });
 
+Deno.test("decodeRows reads through a DataView it is given, and refuses one of other bytes", () => {
+  const d = createRowDecoder(columns);
+  const { buf: whole, start } = body(5);
+  // A body that starts inside its ArrayBuffer, as a frame's does.
+  const buf = whole.subarray(2);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const viaView = d.decodeRows(buf, start - 2, buf.length, 2, view);
+  assertDeep(viaView, d.decodeRows(buf, start - 2, buf.length, 2));
+  assertDeep(viaView[0].id, 1);
+  // A view that starts elsewhere would read the wrong bytes.
+  assertThrows(
+    () => d.decodeRows(buf, start - 2, buf.length, 2, new DataView(whole.buffer)),
+    RangeError,
+  );
+  assertThrows(
+    () => d.decodeRows(buf, start - 2, buf.length, 2, new DataView(new ArrayBuffer(buf.length))),
+    RangeError,
+  );
+  // Truncation through a given view is still a ProtocolError.
+  assertThrows(() => d.decodeRows(buf, start - 2, buf.length - 1, 2, view), ProtocolError);
+});
+
 Deno.test("truncated or lying row data is a ProtocolError", () => {
   const d = createRowDecoder(columns);
   const { buf, start } = body(0);
