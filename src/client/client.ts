@@ -134,6 +134,7 @@ export class Client {
   #connected = false;
   #closed = false;
   #keyspace: string | undefined;
+  #lastRouting: { readonly keyspace?: string } | undefined;
   /** The send options of every request that sets none of its own. */
   readonly #defaultSend: SendOptions;
   #version: 4 | 5;
@@ -349,7 +350,7 @@ export class Client {
     if (!prepare) {
       const qp = this.#queryParameters(options, pagingState, bindUnprepared(params), false);
       return this.#run(
-        { keyspace },
+        this.#routing(keyspace),
         options,
         recovering(async (conn) => {
           if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
@@ -376,7 +377,7 @@ export class Client {
         recover,
       );
     };
-    return this.#run({ keyspace }, options, (conn, onFailure) => {
+    return this.#run(this.#routing(keyspace), options, (conn, onFailure) => {
       // The common case, a known statement on a ready connection, runs without any await, and
       // its promise is the connection's own: failures reach the re-prepare and the retry loop
       // through `recover`, not through `.catch` layers every request would pay for.
@@ -398,6 +399,18 @@ export class Client {
       })();
       return onFailure === undefined ? slow : slow.catch(onFailure);
     });
+  }
+
+  /**
+   * What the load balancing policy learns of a request. Requests in one keyspace share one
+   * frozen object rather than allocate one each.
+   */
+  #routing(keyspace: string | undefined): { readonly keyspace?: string } {
+    let info = this.#lastRouting;
+    if (info === undefined || info.keyspace !== keyspace) {
+      info = this.#lastRouting = Object.freeze({ keyspace });
+    }
+    return info;
   }
 
   /** The QUERY or EXECUTE parameters for `options`, the client's defaults filled in. */

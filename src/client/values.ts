@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ByteWriter } from "../protocol/bytes.ts";
 import type { BoundValues } from "../protocol/requests.ts";
 import type { ColumnSpec, DataType } from "../protocol/types/datatype.ts";
 import { codecFor, writeValue, writeValueWith } from "../protocol/types/codec.ts";
@@ -57,13 +58,30 @@ export function bindPrepared(
     }
     values = out;
   }
-  const codecs = codecsOf(variables);
-  return {
-    count: n,
-    write(w, i) {
-      writeValueWith(w, codecs[i], values[i], variables[i].name);
-    },
-  };
+  return new PreparedValues(variables, codecsOf(variables), values);
+}
+
+/** Values bound to a statement's markers: an object per request, its method shared. */
+class PreparedValues implements BoundValues {
+  readonly count: number;
+  readonly #variables: readonly ColumnSpec[];
+  readonly #codecs: readonly Codec[];
+  readonly #values: readonly unknown[];
+
+  constructor(
+    variables: readonly ColumnSpec[],
+    codecs: readonly Codec[],
+    values: readonly unknown[],
+  ) {
+    this.count = variables.length;
+    this.#variables = variables;
+    this.#codecs = codecs;
+    this.#values = values;
+  }
+
+  write(w: ByteWriter, i: number): void {
+    writeValueWith(w, this.#codecs[i], this.#values[i], this.#variables[i].name);
+  }
 }
 
 // A statement's markers never change: their codecs are looked up once per marker list, not

@@ -232,10 +232,17 @@ export function encodeQuery(
   query: string,
   params: QueryParameters,
 ): number {
-  return encodeFrame(w, Opcode.Query, frame, () => {
+  // QUERY and EXECUTE spell encodeFrame out: no body closure for every request.
+  const start = beginFrame(w, Opcode.Query, frame);
+  try {
     w.longString(query);
     writeQueryParameters(w, frame.version, params);
-  });
+    endFrame(w, start);
+  } catch (e) {
+    w.length = start;
+    throw e;
+  }
+  return start;
 }
 
 /** PREPARE: the CQL text; in v5 followed by an [int] flags and the optional keyspace. */
@@ -267,14 +274,20 @@ export function encodeExecute(
   resultMetadataId: Uint8Array | null,
   params: QueryParameters,
 ): number {
-  return encodeFrame(w, Opcode.Execute, frame, () => {
+  const start = beginFrame(w, Opcode.Execute, frame);
+  try {
     w.shortBytes(id);
     if (frame.version >= 5) {
       if (resultMetadataId === null) throw new TypeError("v5 EXECUTE needs a result metadata id");
       w.shortBytes(resultMetadataId);
     }
     writeQueryParameters(w, frame.version, params);
-  });
+    endFrame(w, start);
+  } catch (e) {
+    w.length = start;
+    throw e;
+  }
+  return start;
 }
 
 /** Batch types. */
