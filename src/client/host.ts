@@ -54,7 +54,8 @@ export class Host {
 
   /** False while the node is in its reconnection delay after failed connection attempts. */
   get isUp(): boolean {
-    return this.#downUntil <= Date.now();
+    // A node that never failed needs no clock read (this runs for every request's plan).
+    return this.#downUntil === 0 || this.#downUntil <= Date.now();
   }
 
   /** Number of open connections. */

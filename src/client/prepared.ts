@@ -39,6 +39,10 @@ export class PreparedCache {
    */
   #ready = new Map<string, Map<string, Prepared>>();
 
+  #lastQuery: string | undefined;
+  #lastKeyspace: string | undefined;
+  #lastHit: Prepared | undefined;
+
   static #key(query: string, keyspace: string | undefined): string {
     return `${keyspace ?? ""}\u0000${query}`;
   }
@@ -58,7 +62,16 @@ export class PreparedCache {
 
   /** The statement if it is already prepared (not merely being prepared), else undefined. */
   peek(query: string, keyspace: string | undefined): Prepared | undefined {
-    return this.#ready.get(keyspace ?? "")?.get(query);
+    // Most programs run one statement many times in a row: the last hit is checked before two
+    // map lookups.
+    if (query === this.#lastQuery && keyspace === this.#lastKeyspace) return this.#lastHit;
+    const hit = this.#ready.get(keyspace ?? "")?.get(query);
+    if (hit !== undefined) {
+      this.#lastQuery = query;
+      this.#lastKeyspace = keyspace;
+      this.#lastHit = hit;
+    }
+    return hit;
   }
 
   /** Prepares again on `conn` (after UNPREPARED), replacing the cached entry. */
@@ -110,6 +123,9 @@ export class PreparedCache {
           let byQuery = this.#ready.get(ks);
           if (byQuery === undefined) this.#ready.set(ks, byQuery = new Map());
           byQuery.set(query, prepared);
+          // A re-prepared statement replaces the one peek may have remembered.
+          this.#lastQuery = undefined;
+          this.#lastHit = undefined;
         }
         this.#byId.set(toHex(prepared.id), prepared);
       },

@@ -52,6 +52,13 @@ export function consistencyCode(level: ConsistencyName | number): number {
     }
     return level;
   }
+  // Every request names its level, nearly always the same one: remember the last.
+  if (level === lastName) return lastCode;
   if (!isConsistencyName(level)) throw new TypeError(`unknown consistency level "${level}"`);
-  return Consistency[level];
+  lastName = level;
+  lastCode = Consistency[level];
+  return lastCode;
 }
+
+let lastName: string | undefined;
+let lastCode = 0;
