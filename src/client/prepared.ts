@@ -39,8 +39,6 @@ export class PreparedCache {
    */
   #ready = new Map<string, Map<string, Prepared>>();
 
-  #lastQuery: string | undefined;
-  #lastKeyspace: string | undefined;
   #lastHit: Prepared | undefined;
 
   static #key(query: string, keyspace: string | undefined): string {
@@ -64,13 +62,10 @@ export class PreparedCache {
   peek(query: string, keyspace: string | undefined): Prepared | undefined {
     // Most programs run one statement many times in a row: the last hit is checked before two
     // map lookups.
-    if (query === this.#lastQuery && keyspace === this.#lastKeyspace) return this.#lastHit;
+    const last = this.#lastHit;
+    if (last !== undefined && last.query === query && last.keyspace === keyspace) return last;
     const hit = this.#ready.get(keyspace ?? "")?.get(query);
-    if (hit !== undefined) {
-      this.#lastQuery = query;
-      this.#lastKeyspace = keyspace;
-      this.#lastHit = hit;
-    }
+    if (hit !== undefined) this.#lastHit = hit;
     return hit;
   }
 
@@ -124,7 +119,6 @@ export class PreparedCache {
           if (byQuery === undefined) this.#ready.set(ks, byQuery = new Map());
           byQuery.set(query, prepared);
           // A re-prepared statement replaces the one peek may have remembered.
-          this.#lastQuery = undefined;
           this.#lastHit = undefined;
         }
         this.#byId.set(toHex(prepared.id), prepared);

@@ -169,12 +169,16 @@ export interface ResponseEnvelope {
   readonly customPayload?: Map<string, Uint8Array | null>;
 }
 
+/** The flags that announce envelope fields: none of them set means no envelope. */
+export const ENVELOPE_FLAGS: number = FrameFlag.Tracing | FrameFlag.Warning |
+  FrameFlag.CustomPayload;
+
 /**
  * Reads the envelope fields in the order Cassandra writes them (tracing id, warnings, custom
  * payload), leaving `r` at the start of the message proper.
  */
 export function readEnvelope(r: ByteReader, flags: number): ResponseEnvelope {
-  if ((flags & (FrameFlag.Tracing | FrameFlag.Warning | FrameFlag.CustomPayload)) === 0) {
+  if ((flags & ENVELOPE_FLAGS) === 0) {
     return EMPTY_ENVELOPE;
   }
   const out: {

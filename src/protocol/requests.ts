@@ -166,19 +166,27 @@ function writeValueList(w: ByteWriter, v: BoundValues, allowNames: boolean): voi
   }
 }
 
+/** Writes a request body from the request's own arguments (up to three). */
+type Body<A, B, C> = (w: ByteWriter, frame: RequestFrameOptions, a: A, b: B, c: C) => void;
+
 /**
- * Writes one frame: header, the body written by `body`, back-patched length. If `body` throws,
- * the writer is rolled back so no half-written frame is left behind. Returns the start offset.
+ * Writes one frame: header, the body written by `body(w, frame, a, b, c)`, back-patched length.
+ * If `body` throws, the writer is rolled back so no half-written frame is left behind. Returns
+ * the start offset. Bodies are module-level functions given their arguments, not closures: QUERY
+ * and EXECUTE run for every request.
  */
-function encodeFrame(
+function encodeFrame<A, B, C>(
   w: ByteWriter,
   opcode: number,
   frame: RequestFrameOptions,
-  body: () => void,
+  body: Body<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
 ): number {
   const start = beginFrame(w, opcode, frame);
   try {
-    body();
+    body(w, frame, a, b, c);
     endFrame(w, start);
   } catch (e) {
     w.length = start;
@@ -193,15 +201,19 @@ export function encodeStartup(
   frame: RequestFrameOptions,
   options: Readonly<Record<string, string>>,
 ): number {
-  return encodeFrame(w, Opcode.Startup, frame, () => {
-    w.stringMap(options);
-  });
+  return encodeFrame(w, Opcode.Startup, frame, writeStringMap, options, 0, 0);
+}
+
+function writeStringMap(w: ByteWriter, _f: RequestFrameOptions, map: Record<string, string>): void {
+  w.stringMap(map);
 }
 
 /** OPTIONS: an empty body. */
 export function encodeOptions(w: ByteWriter, frame: RequestFrameOptions): number {
-  return encodeFrame(w, Opcode.Options, frame, () => {});
+  return encodeFrame(w, Opcode.Options, frame, writeNothing, 0, 0, 0);
 }
+
+function writeNothing(): void {}
 
 /** AUTH_RESPONSE: the SASL token as [bytes]. */
 export function encodeAuthResponse(
@@ -209,9 +221,11 @@ export function encodeAuthResponse(
   frame: RequestFrameOptions,
   token: Uint8Array | null,
 ): number {
-  return encodeFrame(w, Opcode.AuthResponse, frame, () => {
-    w.bytes(token);
-  });
+  return encodeFrame(w, Opcode.AuthResponse, frame, writeBytes, token, 0, 0);
+}
+
+function writeBytes(w: ByteWriter, _f: RequestFrameOptions, bytes: Uint8Array | null): void {
+  w.bytes(bytes);
 }
 
 /** REGISTER: the event types, e.g. `["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"]`. */
@@ -220,9 +234,11 @@ export function encodeRegister(
   frame: RequestFrameOptions,
   events: readonly string[],
 ): number {
-  return encodeFrame(w, Opcode.Register, frame, () => {
-    w.stringList(events);
-  });
+  return encodeFrame(w, Opcode.Register, frame, writeStringList, events, 0, 0);
+}
+
+function writeStringList(w: ByteWriter, _f: RequestFrameOptions, list: readonly string[]): void {
+  w.stringList(list);
 }
 
 /** QUERY: the CQL text as a [long string] then the parameters. */
@@ -232,17 +248,17 @@ export function encodeQuery(
   query: string,
   params: QueryParameters,
 ): number {
-  // QUERY and EXECUTE spell encodeFrame out: no body closure for every request.
-  const start = beginFrame(w, Opcode.Query, frame);
-  try {
-    w.longString(query);
-    writeQueryParameters(w, frame.version, params);
-    endFrame(w, start);
-  } catch (e) {
-    w.length = start;
-    throw e;
-  }
-  return start;
+  return encodeFrame(w, Opcode.Query, frame, writeQueryBody, query, params, 0);
+}
+
+function writeQueryBody(
+  w: ByteWriter,
+  frame: RequestFrameOptions,
+  query: string,
+  params: QueryParameters,
+): void {
+  w.longString(query);
+  writeQueryParameters(w, frame.version, params);
 }
 
 /** PREPARE: the CQL text; in v5 followed by an [int] flags and the optional keyspace. */
@@ -252,15 +268,22 @@ export function encodePrepare(
   query: string,
   keyspace?: string,
 ): number {
-  return encodeFrame(w, Opcode.Prepare, frame, () => {
-    w.longString(query);
-    if (frame.version >= 5) {
-      w.int(keyspace !== undefined ? 0x01 : 0);
-      if (keyspace !== undefined) w.string(keyspace);
-    } else if (keyspace !== undefined) {
-      requireV5(frame.version, "PREPARE with a keyspace");
-    }
-  });
+  return encodeFrame(w, Opcode.Prepare, frame, writePrepareBody, query, keyspace, 0);
+}
+
+function writePrepareBody(
+  w: ByteWriter,
+  frame: RequestFrameOptions,
+  query: string,
+  keyspace: string | undefined,
+): void {
+  w.longString(query);
+  if (frame.version >= 5) {
+    w.int(keyspace !== undefined ? 0x01 : 0);
+    if (keyspace !== undefined) w.string(keyspace);
+  } else if (keyspace !== undefined) {
+    requireV5(frame.version, "PREPARE with a keyspace");
+  }
 }
 
 /**
@@ -274,20 +297,22 @@ export function encodeExecute(
   resultMetadataId: Uint8Array | null,
   params: QueryParameters,
 ): number {
-  const start = beginFrame(w, Opcode.Execute, frame);
-  try {
-    w.shortBytes(id);
-    if (frame.version >= 5) {
-      if (resultMetadataId === null) throw new TypeError("v5 EXECUTE needs a result metadata id");
-      w.shortBytes(resultMetadataId);
-    }
-    writeQueryParameters(w, frame.version, params);
-    endFrame(w, start);
-  } catch (e) {
-    w.length = start;
-    throw e;
+  return encodeFrame(w, Opcode.Execute, frame, writeExecuteBody, id, resultMetadataId, params);
+}
+
+function writeExecuteBody(
+  w: ByteWriter,
+  frame: RequestFrameOptions,
+  id: Uint8Array,
+  resultMetadataId: Uint8Array | null,
+  params: QueryParameters,
+): void {
+  w.shortBytes(id);
+  if (frame.version >= 5) {
+    if (resultMetadataId === null) throw new TypeError("v5 EXECUTE needs a result metadata id");
+    w.shortBytes(resultMetadataId);
   }
-  return start;
+  writeQueryParameters(w, frame.version, params);
 }
 
 /** Batch types. */
@@ -325,40 +350,46 @@ export function encodeBatch(
   frame: RequestFrameOptions,
   batch: BatchRequest,
 ): number {
-  const { version } = frame;
   const n = batch.statements.length;
   if (n > 0xffff) throw new RangeError(`too many statements in a batch: ${n}`);
-  return encodeFrame(w, Opcode.Batch, frame, () => {
-    w.byte(batch.type ?? BatchType.Logged);
-    w.short(n);
-    for (const s of batch.statements) {
-      if ("id" in s) {
-        w.byte(1);
-        w.shortBytes(s.id);
-      } else {
-        w.byte(0);
-        w.longString(s.query);
-      }
-      if (s.values === undefined) w.short(0);
-      else writeValueList(w, asBound(s.values), false);
+  return encodeFrame(w, Opcode.Batch, frame, writeBatchBody, batch, n, 0);
+}
+
+function writeBatchBody(
+  w: ByteWriter,
+  { version }: RequestFrameOptions,
+  batch: BatchRequest,
+  n: number,
+): void {
+  w.byte(batch.type ?? BatchType.Logged);
+  w.short(n);
+  for (const s of batch.statements) {
+    if ("id" in s) {
+      w.byte(1);
+      w.shortBytes(s.id);
+    } else {
+      w.byte(0);
+      w.longString(s.query);
     }
-    w.short(consistencyCode(batch.consistency));
-    let flags = 0;
-    if (batch.serialConsistency !== undefined) flags |= QueryFlag.SerialConsistency;
-    if (batch.timestamp !== undefined) flags |= QueryFlag.DefaultTimestamp;
-    if (batch.keyspace !== undefined) {
-      requireV5(version, "a batch keyspace");
-      flags |= QueryFlag.Keyspace;
-    }
-    if (batch.nowInSeconds !== undefined) {
-      requireV5(version, "now_in_seconds");
-      flags |= QueryFlag.NowInSeconds;
-    }
-    if (version >= 5) w.int(flags);
-    else w.byte(flags);
-    if (batch.serialConsistency !== undefined) w.short(consistencyCode(batch.serialConsistency));
-    if (batch.timestamp !== undefined) w.long(batch.timestamp);
-    if (batch.keyspace !== undefined) w.string(batch.keyspace);
-    if (batch.nowInSeconds !== undefined) w.int(batch.nowInSeconds);
-  });
+    if (s.values === undefined) w.short(0);
+    else writeValueList(w, asBound(s.values), false);
+  }
+  w.short(consistencyCode(batch.consistency));
+  let flags = 0;
+  if (batch.serialConsistency !== undefined) flags |= QueryFlag.SerialConsistency;
+  if (batch.timestamp !== undefined) flags |= QueryFlag.DefaultTimestamp;
+  if (batch.keyspace !== undefined) {
+    requireV5(version, "a batch keyspace");
+    flags |= QueryFlag.Keyspace;
+  }
+  if (batch.nowInSeconds !== undefined) {
+    requireV5(version, "now_in_seconds");
+    flags |= QueryFlag.NowInSeconds;
+  }
+  if (version >= 5) w.int(flags);
+  else w.byte(flags);
+  if (batch.serialConsistency !== undefined) w.short(consistencyCode(batch.serialConsistency));
+  if (batch.timestamp !== undefined) w.long(batch.timestamp);
+  if (batch.keyspace !== undefined) w.string(batch.keyspace);
+  if (batch.nowInSeconds !== undefined) w.int(batch.nowInSeconds);
 }

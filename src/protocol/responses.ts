@@ -9,6 +9,7 @@ import { type Compressor, decompressFrameV4 } from "./compression.ts";
 import { ProtocolError } from "./errors.ts";
 import {
   DEFAULT_MAX_FRAME_LENGTH,
+  ENVELOPE_FLAGS,
   type Frame,
   FrameFlag,
   type FrameHeader,
@@ -267,8 +268,6 @@ export function decodeResponse(frame: Frame, options: DecodeOptions = {}): Respo
   const message = readMessage(r, header.opcode, header.version);
   return { header, ...envelope, message };
 }
-
-const ENVELOPE_FLAGS = FrameFlag.Tracing | FrameFlag.Warning | FrameFlag.CustomPayload;
 
 /** Parses and decodes one complete response frame held in `bytes`, e.g. a recorded golden frame. */
 export function decodeResponseBytes(
