@@ -5,8 +5,8 @@
  * as from JSR), Node imports the npm build in `dist/` (`npm run build`, which bench/run.ts runs
  * first). Job in, one JSON line out: see the contract at the top of bench/run.ts.
  *
- * Configured like the cassandra-driver worker: every statement prepared, default pooling (one
- * connection per node), consistency ONE, LZ4 for the `-lz4` jobs.
+ * Configured like the cassandra-driver worker: every statement prepared, default pooling (two
+ * connections per node), consistency ONE, LZ4 for the `-lz4` jobs.
  *
  * @module
  */

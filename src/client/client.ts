@@ -138,6 +138,8 @@ export class Client {
   /** The send options of every request that sets none of its own. */
   readonly #defaultSend: SendOptions;
   #version: 4 | 5;
+  /** Set once the first connection has negotiated `#version`, which every later one speaks. */
+  #negotiated = false;
   #transport: Transport | undefined;
   #compressor: Compressor | undefined;
 
@@ -167,9 +169,10 @@ export class Client {
   }
 
   /**
-   * Connects to the first contact point that answers and negotiates the protocol version.
-   * Idempotent; requests call it themselves. Rejects with {@link NoHostAvailableError} (per-node
-   * errors inside) or, for bad credentials, the server's `AuthenticationError`.
+   * Connects to the first contact point that answers, negotiates the protocol version and opens
+   * the rest of that node's pool (`connectionsPerHost`). Idempotent; requests call it
+   * themselves. Rejects with {@link NoHostAvailableError} (per-node errors inside) or, for bad
+   * credentials, the server's `AuthenticationError`.
    */
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(new ClosedError());
@@ -220,7 +223,11 @@ export class Client {
         const conn = await host.borrow();
         // Every later connection speaks the version the first one negotiated.
         this.#version = conn.protocolVersion;
-        if (dc === undefined || host.datacenter === dc) return;
+        this.#negotiated = true;
+        if (dc === undefined || host.datacenter === dc) {
+          await host.fill();
+          return;
+        }
         seen.push(`${host.address} is in ${host.datacenter}`);
       } catch (e) {
         if (e instanceof AuthenticationError) throw e;
@@ -242,6 +249,7 @@ export class Client {
       transport: this.#transport!,
       tls: o.tls,
       protocolVersion: this.#version,
+      pinVersion: this.#negotiated,
       compressor: this.#compressor,
       authProvider: o.authProvider,
       connectTimeout: o.connectTimeout,

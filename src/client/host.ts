@@ -1,7 +1,8 @@
 /**
  * A node and its pool of connections. Connections open on demand, the least busy one serves each
  * request, and a node whose connections cannot be opened is marked down for a growing delay so
- * query plans skip it.
+ * query plans skip it. A node that keeps some connections but refuses more (a per-client
+ * connection limit) stays up, and its pool stops growing for that delay.
  *
  * @module
  */
@@ -41,6 +42,8 @@ export class Host {
   #conns: Connection[] = [];
   #opening: Promise<Connection> | null = null;
   #downUntil = 0;
+  /** When a pool that failed to grow may try again (0: it did not fail). */
+  #growAfter = 0;
   #delay = MIN_DELAY;
   #closed = false;
 
@@ -95,12 +98,30 @@ export class Host {
       if (c.open && (best === undefined || c.inFlight < best.inFlight)) best = c;
     }
     if (best !== undefined) {
-      if (this.#conns.length < this.#ctx.connectionsPerHost && this.#opening === null) {
+      if (
+        this.#conns.length < this.#ctx.connectionsPerHost && this.#opening === null &&
+        (this.#growAfter === 0 || this.#growAfter <= Date.now())
+      ) {
         this.#open(undefined).catch(() => {}); // grow in the background; failures mark us down
       }
       return Promise.resolve(best);
     }
     return this.#opening ?? this.#open(signal);
+  }
+
+  /**
+   * Opens connections until the pool has `connectionsPerHost` (what {@link Client.connect}
+   * waits for, so the first requests find the whole pool). A failure ends it, as it ends a
+   * background grow: borrows try again after the delay.
+   */
+  async fill(): Promise<void> {
+    for (let n = this.#conns.length; n < this.#ctx.connectionsPerHost && !this.#closed; n++) {
+      try {
+        await (this.#opening ?? this.#open(undefined));
+      } catch {
+        return;
+      }
+    }
   }
 
   #open(signal: AbortSignal | undefined): Promise<Connection> {
@@ -119,7 +140,7 @@ export class Host {
         await this.#ctx.initConnection(conn, this);
       } catch (e) {
         conn?.destroy();
-        this.#markDown();
+        this.#openFailed();
         throw e;
       }
       if (this.#closed) {
@@ -128,6 +149,7 @@ export class Host {
       }
       this.#conns.push(conn);
       this.#downUntil = 0;
+      this.#growAfter = 0;
       this.#delay = MIN_DELAY;
       return conn;
     })();
@@ -144,9 +166,11 @@ export class Host {
     if (i >= 0) this.#conns.splice(i, 1);
   }
 
-  #markDown(): void {
-    this.#downUntil = Date.now() + this.#delay;
+  #openFailed(): void {
+    const until = Date.now() + this.#delay;
     this.#delay = Math.min(this.#delay * 2, MAX_DELAY);
+    if (this.#conns.length === 0) this.#downUntil = until;
+    else this.#growAfter = until;
   }
 
   /** Closes every connection, letting in-flight requests finish. */

@@ -64,7 +64,12 @@ export interface ClientOptions {
   connectTimeout?: number;
   /** Idle milliseconds before a heartbeat on a connection; 0 disables. Default 30000. */
   heartbeatInterval?: number;
-  /** Connections per node. Default 1 (each carries up to `maxRequestsPerConnection`). */
+  /**
+   * Connections per node. Default 2: Cassandra handles each connection's traffic (reading,
+   * framing, flushing) on one event-loop thread, so a second connection lets a node use two;
+   * each carries up to `maxRequestsPerConnection`. `Client.connect()` opens them all. In
+   * Cloudflare Workers, which allow six open sockets per invocation, 1 leaves room for more nodes.
+   */
   connectionsPerHost?: number;
   /** Requests in flight per connection before more wait in line. Default 2048. */
   maxRequestsPerConnection?: number;
@@ -172,7 +177,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     requestTimeout: positiveInt("requestTimeout", o.requestTimeout, 12_000, true),
     connectTimeout: positiveInt("connectTimeout", o.connectTimeout, 5_000),
     heartbeatInterval: positiveInt("heartbeatInterval", o.heartbeatInterval, 30_000, true),
-    connectionsPerHost: positiveInt("connectionsPerHost", o.connectionsPerHost, 1),
+    connectionsPerHost: positiveInt("connectionsPerHost", o.connectionsPerHost, 2),
     maxRequestsPerConnection: positiveInt(
       "maxRequestsPerConnection",
       o.maxRequestsPerConnection,

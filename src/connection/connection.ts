@@ -45,6 +45,12 @@ export interface ConnectionOptions {
   tls?: TlsOptions;
   /** Highest protocol version to try; the handshake falls back from 5 to 4. Default 5. */
   protocolVersion?: ProtocolVersion;
+  /**
+   * Speak exactly `protocolVersion`, never falling back: for the connections a client opens
+   * after its first one negotiated, so that a node hanging up (a connection limit, a restart)
+   * is a connection error rather than a v4 connection in a v5 pool.
+   */
+  pinVersion?: boolean;
   /** Compress with this codec when the server offers it. */
   compressor?: Compressor;
   authProvider?: AuthProvider;
@@ -247,7 +253,9 @@ export class Connection {
     try {
       return await Connection.#openAt(opts, first);
     } catch (e) {
-      if (e instanceof VersionRefused && first > 4) return await Connection.#openAt(opts, 4);
+      if (e instanceof VersionRefused && first > 4 && !opts.pinVersion) {
+        return await Connection.#openAt(opts, 4);
+      }
       if (e instanceof VersionRefused) {
         throw new ConnectionError(
           `${opts.host}:${opts.port}`,

@@ -8,7 +8,7 @@ Deno.test("client: a dropped connection fails its requests, and the next request
   const client = new Client({ contactPoints: [`${proxy.host}:${proxy.port}`] });
   try {
     await client.connect();
-    assertEquals(proxy.accepted, 1);
+    assertEquals(proxy.accepted, 2, "connect() opens the default pool of two connections");
     proxy.stall();
     const inFlight = Array.from(
       { length: 10 },
@@ -20,7 +20,50 @@ Deno.test("client: a dropped connection fails its requests, and the next request
     for (const p of inFlight) await assertRejects(() => p, ConnectionError);
     const rs = await client.execute("SELECT key FROM system.local");
     assertEquals(rs.first()?.key, "local");
-    assertEquals(proxy.accepted, 2, "one new connection");
+    assertEquals(proxy.accepted, 3, "one new connection");
+  } finally {
+    await client.close();
+    await proxy.close();
+  }
+});
+
+for (const connectionsPerHost of [1, 3]) {
+  Deno.test(`client: connect() opens the whole pool (connectionsPerHost: ${connectionsPerHost})`, async () => {
+    const proxy = startProxy(await ensureCassandra());
+    const client = new Client({
+      contactPoints: [`${proxy.host}:${proxy.port}`],
+      connectionsPerHost,
+    });
+    try {
+      await client.connect();
+      assertEquals(proxy.accepted, connectionsPerHost);
+      // Requests use the pool as it is: no more connections open.
+      await Promise.all(
+        Array.from({ length: 20 }, () => client.execute("SELECT key FROM system.local")),
+      );
+      assertEquals(proxy.accepted, connectionsPerHost);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+}
+
+Deno.test("client: a node that refuses a second connection stays up and is not asked again at once", async () => {
+  const proxy = startProxy(await ensureCassandra());
+  proxy.maxConnections = 1;
+  const client = new Client({ contactPoints: [`${proxy.host}:${proxy.port}`] });
+  try {
+    await client.connect();
+    assertEquals(proxy.accepted, 2, "connect() tried to open the second connection");
+    for (let i = 0; i < 5; i++) {
+      const rows = await Promise.all(
+        Array.from({ length: 20 }, () => client.execute("SELECT key FROM system.local")),
+      );
+      assertEquals(rows.map((rs) => rs.first()?.key), rows.map(() => "local"));
+    }
+    assertEquals(client.hosts[0].isUp, true, "the node still serves on its one connection");
+    assertEquals(proxy.accepted, 2, "no new attempt within the growth delay");
   } finally {
     await client.close();
     await proxy.close();

@@ -23,6 +23,11 @@ export interface FaultProxy {
   inject(bytes: Uint8Array): void;
   /** Answers a first frame of version 5 with a v4 protocol ERROR and closes, like Cassandra 3. */
   refuseV5: boolean;
+  /**
+   * Open connections allowed at once; one more is closed as soon as it is accepted, as Cassandra
+   * does past `native_transport_max_concurrent_connections_per_ip`. Default Infinity.
+   */
+  maxConnections: number;
   /** Stops listening and closes everything. */
   close(): Promise<void>;
 }
@@ -74,6 +79,7 @@ export function startProxy(target: { host: string; port: number }): FaultProxy {
       return accepted;
     },
     refuseV5: false,
+    maxConnections: Infinity,
     cut() {
       for (const p of [...pairs]) closePair(p);
     },
@@ -100,6 +106,10 @@ export function startProxy(target: { host: string; port: number }): FaultProxy {
     (async () => {
       for await (const client of listener) {
         accepted++;
+        if (pairs.size >= proxy.maxConnections) {
+          client.close();
+          continue;
+        }
         let server: Deno.TcpConn;
         try {
           server = await Deno.connect({ hostname: target.host, port: target.port });
