@@ -6,7 +6,7 @@
  *
  *   npm run bench                     full run against a fresh node of its own (bench/node.ts:
  *                                     127.0.0.51, started empty, warmed up, stopped at the end;
- *                                     --keep-node leaves it running), ~55 minutes
+ *                                     --keep-node leaves it running), ~50 minutes
  *   npm run bench -- --quick          under 2 minutes: fewer cells, short windows
  *   npm run bench -- --host=H --port=P   against a node already running instead
  *   npm run bench -- --driver-bound   select/scan against the replay server (bench/replay.ts)
