@@ -23,7 +23,15 @@ export {
   type ExecuteOptions,
 } from "./src/client/client.ts";
 export { type ClientOptions, type ClientTlsOptions } from "./src/client/options.ts";
-export { type PageFetcher, ResultSet } from "./src/client/result-set.ts";
+export { type ExecutionInfo, type PageFetcher, ResultSet } from "./src/client/result-set.ts";
+export type { AddressTranslator, Endpoint } from "./src/cluster/address-translator.ts";
+export type { ClientEventName, ClientEvents } from "./src/cluster/events.ts";
+export {
+  ConstantReconnectionPolicy,
+  ExponentialReconnectionPolicy,
+  type ReconnectionPolicy,
+  type ReconnectionSchedule,
+} from "./src/cluster/reconnection.ts";
 export type { Params } from "./src/client/values.ts";
 export {
   type HostInfo,
@@ -74,6 +82,7 @@ export {
   WriteFailureError,
   WriteTimeoutError,
 } from "./src/protocol/server-errors.ts";
+export type { SchemaChange } from "./src/protocol/responses.ts";
 export { Consistency, type ConsistencyName } from "./src/protocol/consistency.ts";
 export type { ConsistencyLevel } from "./src/protocol/requests.ts";
 export type {

@@ -10,6 +10,9 @@ import type {
   Recover,
   SendOptions,
 } from "../connection/connection.ts";
+import { Cluster } from "../cluster/cluster.ts";
+import type { ClientEventName, ClientEvents } from "../cluster/events.ts";
+import type { Host } from "../cluster/host.ts";
 import {
   AbortError,
   ClosedError,
@@ -41,7 +44,6 @@ import {
 import { formatUuid } from "../protocol/types/uuid.ts";
 import { typeToString } from "../protocol/types/datatype.ts";
 import type { Transport } from "../transport/types.ts";
-import { Host } from "./host.ts";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
 import {
   type HostInfo,
@@ -129,7 +131,7 @@ export class Client {
   readonly #retry: RetryPolicy;
   readonly #prepared = new PreparedCache();
   readonly #decoders: RowDecoder[] = [];
-  #hosts: Host[] = [];
+  readonly #cluster: Cluster;
   #connecting: Promise<void> | null = null;
   #connected = false;
   #closed = false;
@@ -151,6 +153,26 @@ export class Client {
     this.#retry = options.retry ?? new DefaultRetryPolicy();
     this.#keyspace = this.#opts.keyspace;
     this.#version = this.#opts.protocolVersion;
+    const o = this.#opts;
+    this.#cluster = new Cluster({
+      contactPoints: o.contactPoints,
+      localDataCenter: o.localDataCenter,
+      remoteDcHosts: o.remoteDcHosts,
+      addressTranslator: o.addressTranslator,
+      reconnection: o.reconnection,
+      maxSchemaAgreementWait: o.maxSchemaAgreementWait,
+      queryTimeout: o.requestTimeout || 12_000,
+      connectionsPerHost: o.connectionsPerHost,
+      connectionOptions: () => this.#connectionOptions(),
+      initConnection: (c) => this.#initConnection(c),
+      prepareAll: (c) =>
+        this.#prepared.prepareOn(c, connKeyspace.get(c), { timeout: o.connectTimeout }),
+      negotiated: (c) => {
+        // Every later connection speaks the version the first one negotiated.
+        this.#version = c.protocolVersion;
+        this.#negotiated = true;
+      },
+    });
   }
 
   /** The protocol version in use (after connecting; before, the highest that will be tried). */
@@ -163,14 +185,39 @@ export class Client {
     return this.#keyspace;
   }
 
-  /** The nodes this client knows. */
+  /** Every node of the cluster this client knows (after connecting; before, the contact points). */
   get hosts(): readonly HostInfo[] {
-    return this.#hosts;
+    return this.#cluster.hosts;
   }
 
   /**
-   * Connects to the first contact point that answers, negotiates the protocol version and opens
-   * the rest of that node's pool (`connectionsPerHost`). Idempotent; requests call it
+   * Listens to an event: `"hostAdd"`, `"hostRemove"`, `"hostUp"` and `"hostDown"` (the listener
+   * gets the node's {@link HostInfo}) or `"schemaChange"` (what changed). Returns a function that
+   * removes the listener.
+   *
+   * @example
+   * ```ts ignore
+   * const off = client.on("hostDown", (host) => console.log(`${host.address} is down`));
+   * off();
+   * ```
+   */
+  on<K extends ClientEventName>(name: K, listener: (value: ClientEvents[K]) => void): () => void {
+    return this.#cluster.events.on(name, listener);
+  }
+
+  /**
+   * Asks the cluster now whether every node that is up reports the same schema version
+   * (after a schema change the client already waits for it; see `maxSchemaAgreementWait`).
+   */
+  async checkSchemaAgreement(): Promise<boolean> {
+    await this.connect();
+    return await this.#cluster.isSchemaInAgreement();
+  }
+
+  /**
+   * Connects: reads the cluster's nodes through a control connection to the first contact
+   * point that answers (negotiating the protocol version there), then opens the pools of the
+   * local data center's nodes (`connectionsPerHost` each). Idempotent; requests call it
    * themselves. Rejects with {@link NoHostAvailableError} (per-node errors inside) or, for bad
    * credentials, the server's `AuthenticationError`.
    */
@@ -201,46 +248,7 @@ export class Client {
       const { loadLz4 } = await import("../compression/lz4.ts");
       this.#compressor = await loadLz4(o.lz4Wasm);
     }
-    if (this.#hosts.length === 0) {
-      const ctx = {
-        connectionsPerHost: o.connectionsPerHost,
-        connectionOptions: () => this.#connectionOptions(),
-        initConnection: (c: Connection, h: Host) => this.#initConnection(c, h),
-      };
-      const seen = new Set<string>();
-      for (const cp of o.contactPoints) {
-        const h = new Host(cp.host, cp.port, ctx);
-        if (seen.has(h.address)) continue;
-        seen.add(h.address);
-        this.#hosts.push(h);
-      }
-    }
-    const errors = new Map<string, Error>();
-    const dc = o.localDataCenter;
-    const seen: string[] = [];
-    for (const host of this.#hosts) {
-      try {
-        const conn = await host.borrow();
-        // Every later connection speaks the version the first one negotiated.
-        this.#version = conn.protocolVersion;
-        this.#negotiated = true;
-        if (dc === undefined || host.datacenter === dc) {
-          await host.fill();
-          return;
-        }
-        seen.push(`${host.address} is in ${host.datacenter}`);
-      } catch (e) {
-        if (e instanceof AuthenticationError) throw e;
-        errors.set(host.address, e as Error);
-      }
-    }
-    if (seen.length > 0) {
-      throw new NoHostAvailableError(
-        errors,
-        `no contact point is in localDataCenter "${dc}" (${seen.join(", ")})`,
-      );
-    }
-    throw new NoHostAvailableError(errors);
+    await this.#cluster.connect();
   }
 
   #connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent"> {
@@ -260,18 +268,7 @@ export class Client {
     };
   }
 
-  async #initConnection(conn: Connection, host: Host): Promise<void> {
-    if (host.datacenter === undefined) {
-      // The node's own view of where it lives, for DC-aware load balancing.
-      const local = await conn.send(
-        (w, f) =>
-          encodeQuery(w, f, "SELECT data_center, rack FROM system.local", { consistency: "ONE" }),
-        (r) => this.#toResultSet<{ data_center: string; rack: string }>(r, null, null).first(),
-        { timeout: this.#opts.connectTimeout },
-      );
-      host.datacenter = local?.data_center;
-      host.rack = local?.rack;
-    }
+  async #initConnection(conn: Connection): Promise<void> {
     if (this.#keyspace === undefined) connKeyspace.set(conn, undefined);
     else await this.#switchKeyspace(conn, { timeout: this.#opts.connectTimeout });
   }
@@ -364,7 +361,7 @@ export class Client {
           if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
           return await conn.send(
             (w, f) => encodeQuery(w, f, query, qp),
-            (r) => this.#toResultSet<T>(r, null, page),
+            (r) => this.#toResultSet<T>(r, null, page, conn, options.consistency),
             send,
           );
         }),
@@ -380,7 +377,7 @@ export class Client {
       );
       return conn.send(
         (w, f) => encodeExecute(w, f, p.id, p.resultMetadataId, qp),
-        (r) => this.#toResultSet<T>(r, p, page),
+        (r) => this.#toResultSet<T>(r, p, page, conn, options.consistency),
         send,
         recover,
       );
@@ -491,6 +488,8 @@ export class Client {
     r: Response,
     prepared: Prepared | null,
     page: PageRequest | null,
+    conn: Connection,
+    consistency: ConsistencyLevel | undefined,
   ): ResultSet<T> {
     const lazy = page?.lazy ?? false;
     const m = r.message;
@@ -516,10 +515,28 @@ export class Client {
         columns,
         pagingState: m.metadata.pagingState,
         fetch: m.metadata.pagingState && page ? this.#fetcher<T>(page) : null,
+        queriedHost: conn.address,
+        consistency: consistency ?? this.#opts.consistency,
       });
     }
     if (m.kind === "setKeyspace") this.#keyspace = m.keyspace;
-    return new ResultSet<T>({ warnings: r.warnings, tracingId, customPayload: r.customPayload });
+    const rs = new ResultSet<T>({
+      warnings: r.warnings,
+      tracingId,
+      customPayload: r.customPayload,
+      queriedHost: conn.address,
+      consistency: consistency ?? this.#opts.consistency,
+    });
+    if (m.kind === "schemaChange" && this.#opts.maxSchemaAgreementWait > 0) {
+      // The connection resolves the request with whatever this returns, and a promise is
+      // adopted: the caller gets the result once the nodes agree (or the wait ran out), and no
+      // other statement pays for the check.
+      return this.#cluster.awaitSchemaAgreement(conn).then((agreed) => {
+        ResultSet.recordAgreement(rs as ResultSet<unknown>, agreed);
+        return rs;
+      }) as unknown as ResultSet<T>;
+    }
+    return rs;
   }
 
   /** Fetches the page after one of `page`'s, from its paging state. */
@@ -620,7 +637,7 @@ export class Client {
             timestamp: options.timestamp,
             keyspace: options.keyspace,
           }),
-        (r) => this.#toResultSet<Row>(r, null, null),
+        (r) => this.#toResultSet<Row>(r, null, null, conn, options.consistency),
         send,
       );
     if (!prepare) {
@@ -668,7 +685,7 @@ export class Client {
     // The common case (connected, nothing to abort, a ready connection on the plan's first
     // node) runs without an async frame; its failure, and every other case, take #runPlan.
     if (this.#connected && !this.#closed && options.signal === undefined) {
-      const plan = this.#lbp.newQueryPlan(this.#hosts, info)[Symbol.iterator]();
+      const plan = this.#lbp.newQueryPlan(this.#cluster.planHosts, info)[Symbol.iterator]();
       const first = plan.next();
       const conn = first.done ? undefined : first.value.ready();
       if (conn !== undefined) {
@@ -699,7 +716,8 @@ export class Client {
       if (!this.#connected) await abortable(this.connect(), signal);
     }
     const idempotent = options.idempotent ?? false;
-    const plan = from?.plan ?? this.#lbp.newQueryPlan(this.#hosts, info)[Symbol.iterator]();
+    const plan = from?.plan ??
+      this.#lbp.newQueryPlan(this.#cluster.planHosts, info)[Symbol.iterator]();
     let host: Host | undefined = from?.host;
     let failed = from !== undefined;
     let error: unknown = from?.error;
@@ -727,7 +745,11 @@ export class Client {
             }
           }
           try {
-            return await attempt(conn);
+            const result = await attempt(conn);
+            if (errors !== undefined && result instanceof ResultSet) {
+              ResultSet.recordTried(result as ResultSet<unknown>, errors);
+            }
+            return result;
           } catch (e) {
             error = e;
           }
@@ -761,7 +783,7 @@ export class Client {
     if (this.#closed) return;
     this.#closed = true;
     await this.#connecting?.catch(() => {});
-    await Promise.all(this.#hosts.map((h) => h.close()));
+    await this.#cluster.close();
   }
 }
 

@@ -9,6 +9,8 @@ import { PlainTextAuthProvider } from "../connection/auth.ts";
 import { isConsistencyName } from "../protocol/consistency.ts";
 import type { ConsistencyLevel } from "../protocol/requests.ts";
 import type { TlsOptions, Transport } from "../transport/types.ts";
+import type { AddressTranslator } from "../cluster/address-translator.ts";
+import { ExponentialReconnectionPolicy, type ReconnectionPolicy } from "../cluster/reconnection.ts";
 import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
 
@@ -31,10 +33,34 @@ export type ClientTlsOptions = TlsOptions | true;
  * ```
  */
 export interface ClientOptions {
-  /** Nodes to connect to first: "host" or "host:port" ("[::1]:9042" for IPv6). */
+  /**
+   * Nodes to connect to first: "host" or "host:port" ("[::1]:9042" for IPv6). One is enough:
+   * the client finds every other node of the cluster; a name resolving to several addresses
+   * gives each.
+   */
   contactPoints: readonly string[];
-  /** Data center of this client; only nodes there serve requests when set. */
+  /**
+   * Data center of this client: its nodes serve requests, other data centers' only as
+   * `remoteDcHosts` allows. Default: the data center of the first contact point that answers.
+   */
   localDataCenter?: string;
+  /**
+   * Nodes per remote data center that may serve requests when no node of the local one can
+   * (each gets one connection). Default 0: remote data centers are never used.
+   */
+  remoteDcHosts?: number;
+  /** Maps the addresses nodes report for their peers to the ones to connect to (NAT, cloud). */
+  addressTranslator?: AddressTranslator;
+  /**
+   * How long to wait between attempts to reach a node that is down. Default: exponential with
+   * full jitter, 1 s base, 60 s max.
+   */
+  reconnection?: ReconnectionPolicy;
+  /**
+   * Milliseconds a schema-altering statement waits, before it resolves, for every node that
+   * is up to report the same schema version. Default 10000; 0 does not wait.
+   */
+  maxSchemaAgreementWait?: number;
   /** Keyspace every connection switches to (`USE`). */
   keyspace?: string;
   /** SASL PLAIN credentials (Cassandra's PasswordAuthenticator). */
@@ -89,6 +115,10 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   contactPoints: { host: string; port: number }[];
   localDataCenter?: string;
+  remoteDcHosts: number;
+  addressTranslator?: AddressTranslator;
+  reconnection: ReconnectionPolicy;
+  maxSchemaAgreementWait: number;
   keyspace?: string;
   authProvider?: AuthProvider;
   tls?: TlsOptions;
@@ -166,6 +196,15 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   return {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
+    remoteDcHosts: positiveInt("remoteDcHosts", o.remoteDcHosts, 0, true),
+    addressTranslator: o.addressTranslator,
+    reconnection: o.reconnection ?? new ExponentialReconnectionPolicy(),
+    maxSchemaAgreementWait: positiveInt(
+      "maxSchemaAgreementWait",
+      o.maxSchemaAgreementWait,
+      10_000,
+      true,
+    ),
     keyspace: o.keyspace,
     authProvider,
     tls: o.tls === true ? {} : o.tls,

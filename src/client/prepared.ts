@@ -79,6 +79,35 @@ export class PreparedCache {
     return this.#prepare(conn, PreparedCache.#key(query, keyspace), query, keyspace, opts);
   }
 
+  /**
+   * Prepares every cached statement on `conn` (a node that was down or is new), so that its
+   * first requests need no UNPREPARED round trip. On v4 only the statements of the connection's
+   * keyspace can be prepared there; the others re-prepare on demand. Failures are ignored (a
+   * statement of a dropped table fails here as it would anywhere).
+   */
+  async prepareOn(
+    conn: Connection,
+    connKeyspace: string | undefined,
+    opts: SendOptions,
+  ): Promise<void> {
+    const v5 = conn.protocolVersion >= 5;
+    const sends: Promise<unknown>[] = [];
+    for (const byQuery of this.#ready.values()) {
+      for (const p of byQuery.values()) {
+        if (!v5 && p.keyspace !== connKeyspace) continue;
+        sends.push(
+          conn.send(
+            (w, f) => encodePrepare(w, f, p.query, v5 ? p.keyspace : undefined),
+            () => {},
+            opts,
+          )
+            .catch(() => {}),
+        );
+      }
+    }
+    await Promise.all(sends);
+  }
+
   /** The statement with this id, if this client prepared it. */
   byId(id: Uint8Array): Prepared | undefined {
     return this.#byId.get(toHex(id));

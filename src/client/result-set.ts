@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ConsistencyLevel } from "../protocol/requests.ts";
 import type { ColumnSpec } from "../protocol/types/datatype.ts";
 import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 
@@ -15,6 +16,25 @@ export type PageFetcher<T> = (
   signal: AbortSignal,
   lazy: boolean,
 ) => Promise<ResultSet<T>>;
+
+/** How a request was executed: where it ran, what failed on the way. */
+export interface ExecutionInfo {
+  /** The `address` of the node that answered (as in `client.hosts`). */
+  readonly queriedHost: string;
+  /** Each node tried before it, with the error of that attempt. */
+  readonly triedHosts: ReadonlyMap<string, Error>;
+  /** Speculative executions started for the request (0 without speculative execution). */
+  readonly speculativeExecutions: number;
+  /** The consistency level the answer was given at. */
+  readonly achievedConsistency: ConsistencyLevel | undefined;
+  /**
+   * After a schema change: whether every node that is up agreed on the new schema before the
+   * request resolved (within `maxSchemaAgreementWait`). True for every other statement.
+   */
+  readonly isSchemaInAgreement: boolean;
+}
+
+const NO_TRIED: ReadonlyMap<string, Error> = new Map();
 
 const NO_WARNINGS: readonly string[] = Object.freeze([]);
 const NO_COLUMNS: readonly ColumnSpec[] = Object.freeze([]);
@@ -43,6 +63,11 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** Custom payload the server attached to the response. */
   readonly customPayload: ReadonlyMap<string, Uint8Array | null> | null;
   readonly #fetch: PageFetcher<T> | null;
+  readonly #queriedHost: string;
+  readonly #consistency: ConsistencyLevel | undefined;
+  #tried: ReadonlyMap<string, Error> = NO_TRIED;
+  #agreement = true;
+  #info: ExecutionInfo | undefined;
   #rows: T[] | null;
   #cursor: RowCursor | null;
 
@@ -57,6 +82,9 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     tracingId?: string | null;
     customPayload?: ReadonlyMap<string, Uint8Array | null> | null;
     fetch?: PageFetcher<T> | null;
+    /** The address of the node that answered. */
+    queriedHost?: string;
+    consistency?: ConsistencyLevel;
   }) {
     this.#cursor = init.cursor ?? null;
     this.#rows = this.#cursor === null ? init.rows ?? [] : null;
@@ -66,6 +94,32 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     this.tracingId = init.tracingId ?? null;
     this.customPayload = init.customPayload ?? null;
     this.#fetch = init.fetch ?? null;
+    this.#queriedHost = init.queriedHost ?? "";
+    this.#consistency = init.consistency;
+  }
+
+  /** Where and how the request ran. */
+  get info(): ExecutionInfo {
+    // Built on first read: most results are never asked.
+    return this.#info ??= {
+      queriedHost: this.#queriedHost,
+      triedHosts: this.#tried,
+      speculativeExecutions: 0,
+      achievedConsistency: this.#consistency,
+      isSchemaInAgreement: this.#agreement,
+    };
+  }
+
+  /** Internal: records the nodes that failed before this answer. */
+  static recordTried(rs: ResultSet<unknown>, tried: ReadonlyMap<string, Error>): void {
+    rs.#tried = tried;
+    rs.#info = undefined;
+  }
+
+  /** Internal: records the outcome of the schema agreement wait after a schema change. */
+  static recordAgreement(rs: ResultSet<unknown>, agreed: boolean): void {
+    rs.#agreement = agreed;
+    rs.#info = undefined;
   }
 
   /** Rows of this page. */

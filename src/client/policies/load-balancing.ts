@@ -3,15 +3,26 @@
  *
  * @module
  */
-/** What a policy sees of a node. */
+/** What a policy, an event listener or `client.hosts` sees of a node. */
 export interface HostInfo {
-  /** "host:port". */
+  /** "host:port": the contact point's for a node reached through one, else what it reports. */
   readonly address: string;
+  /** The node's host id, once the cluster reported it. */
+  readonly hostId?: string | undefined;
   /** Data center, once known. */
   readonly datacenter: string | undefined;
   /** Rack, once known. */
   readonly rack: string | undefined;
-  /** False while the node is in its reconnection delay. */
+  /** The Cassandra version the node runs, once known. */
+  readonly releaseVersion?: string | undefined;
+  /** The node's tokens (decimal strings), once known. */
+  readonly tokens?: readonly string[];
+  /**
+   * How the client uses the node: `local` nodes serve requests, `remote` ones (see
+   * `remoteDcHosts`) only after every local node up, `ignored` ones never. Absent means local.
+   */
+  readonly distance?: "local" | "remote" | "ignored";
+  /** False while the node is down (its connections lost and not reopened). */
   readonly isUp: boolean;
   /** Requests in flight on the node. */
   readonly inFlight: number;
@@ -44,8 +55,9 @@ export interface LoadBalancingPolicy {
 }
 
 /**
- * Round robin over the nodes that are up (in `localDataCenter` when given), falling back to the
- * nodes marked down when no node is up, so a cluster that just restarted is retried at once.
+ * Round robin over the nodes that are up (in `localDataCenter` when given), then the remote
+ * nodes the client may use (`remoteDcHosts`), then the nodes that are down, so a cluster that
+ * just restarted is retried at once.
  */
 export class RoundRobinPolicy implements LoadBalancingPolicy {
   #next = 0;
@@ -56,7 +68,7 @@ export class RoundRobinPolicy implements LoadBalancingPolicy {
     this.#dc = localDataCenter;
   }
 
-  /** Nodes up first, rotated by one on each call; then nodes down. */
+  /** Local nodes up first, rotated by one on each call; then remote ones up; then nodes down. */
   newQueryPlan<H extends HostInfo>(hosts: readonly H[]): Iterable<H> {
     const start = hosts.length === 0 ? 0 : this.#next++ % hosts.length;
     if (this.#next > 0x3fffffff) this.#next = 0;
@@ -73,7 +85,10 @@ class RoundRobinPlan<H extends HostInfo> implements IterableIterator<H> {
   readonly #start: number;
   readonly #dc: string | undefined;
   #i = 0;
-  // Nodes found down on the way, tried after every node that is up; rare, so made on demand.
+  // Remote nodes up and nodes down found on the way, tried after every local node that is up;
+  // rare, so made on demand.
+  #remote: H[] | undefined;
+  #r = 0;
   #down: H[] | undefined;
   #d = 0;
 
@@ -92,11 +107,19 @@ class RoundRobinPlan<H extends HostInfo> implements IterableIterator<H> {
     const n = hosts.length;
     while (this.#i < n) {
       const h = hosts[(this.#start + this.#i++) % n];
-      if (this.#dc !== undefined && h.datacenter !== undefined && h.datacenter !== this.#dc) {
+      const remote = h.distance === "remote";
+      if (
+        !remote && this.#dc !== undefined && h.datacenter !== undefined && h.datacenter !== this.#dc
+      ) {
         continue;
       }
-      if (h.isUp) return { value: h, done: false };
-      (this.#down ??= []).push(h);
+      if (!h.isUp) (this.#down ??= []).push(h);
+      else if (remote) (this.#remote ??= []).push(h);
+      else return { value: h, done: false };
+    }
+    const remote = this.#remote;
+    if (remote !== undefined && this.#r < remote.length) {
+      return { value: remote[this.#r++], done: false };
     }
     const down = this.#down;
     if (down !== undefined && this.#d < down.length) return { value: down[this.#d++], done: false };

@@ -1,0 +1,84 @@
+/**
+ * Shared setup of the cluster tests: the local clusters they start (once per test process),
+ * clients that record the events they see, and small waiting helpers.
+ *
+ * @module
+ */
+import { Client, type ClientOptions, type HostInfo } from "../../mod.ts";
+import type { ClusterInfo } from "../../tools/cassandra/launcher.ts";
+import { ensureCluster } from "../support/cassandra.ts";
+
+/** Three nodes in one data center (127.0.0.11-13; an added node gets .14). */
+export const RING = { name: "ring", address: "127.0.0.11", nodes: 3, heapMb: 768 } as const;
+
+/** Two data centers of two nodes each: dc1 on .61 and .63, dc2 on .62 and .64. */
+export const TWO_DCS = {
+  name: "dcs",
+  address: "127.0.0.61",
+  nodes: 4,
+  dcs: ["dc1", "dc2"],
+  heapMb: 512,
+} as const;
+
+/** The ring cluster, started when it is not running. */
+export function ring(): Promise<ClusterInfo> {
+  return ensureCluster({ ...RING });
+}
+
+/** "host:port" of node `index` (1-based) of a cluster. */
+export function addressOf(info: ClusterInfo, index: number): string {
+  const n = info.nodes.find((x) => x.index === index)!;
+  return `${n.address}:${n.port}`;
+}
+
+/** One event as a listener saw it. */
+export interface SeenEvent {
+  name: "hostAdd" | "hostRemove" | "hostUp" | "hostDown";
+  address: string;
+  at: number;
+}
+
+/** A client that records every host event it emits. */
+export function recordingClient(options: ClientOptions): { client: Client; events: SeenEvent[] } {
+  const client = new Client(options);
+  const events: SeenEvent[] = [];
+  for (const name of ["hostAdd", "hostRemove", "hostUp", "hostDown"] as const) {
+    client.on(name, (h: HostInfo) => events.push({ name, address: h.address, at: Date.now() }));
+  }
+  return { client, events };
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined/false. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The first event `name` for `address` at or after `since`. */
+export function eventAfter(
+  events: readonly SeenEvent[],
+  name: SeenEvent["name"],
+  address: string,
+  since: number,
+): SeenEvent | undefined {
+  return events.find((e) => e.name === name && e.address === address && e.at >= since);
+}
+
+/** Creates (again) a keyspace with SimpleStrategy and the given replication factor. */
+export async function freshKeyspace(client: Client, name: string, rf: number): Promise<void> {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${name}`);
+  await client.execute(
+    `CREATE KEYSPACE ${name} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${rf}}`,
+  );
+}
