@@ -325,6 +325,15 @@ Deno.test("misc: protocol version negotiation", async (t) => {
       assertEquals((await c.execute("SELECT key FROM system.local")).rows.length, 1);
     });
   });
+  await t.step("a host name contact point is resolved; only addresses of nodes stay", async () => {
+    const [host, port] = (await mainContact()).split(":");
+    if (host !== "127.0.0.1") return; // CQL_TEST_HOST elsewhere: localhost is not that node
+    await withClient({ contactPoints: [`localhost:${port}`] }, async (c) => {
+      const rs = await c.execute("SELECT key FROM system.local");
+      assertEquals(rs.info.queriedHost, `127.0.0.1:${port}`);
+      assertEquals(c.hosts.map((h) => h.address), [`127.0.0.1:${port}`]);
+    });
+  });
 });
 
 Deno.test("misc: client-level defaults (consistency, pageSize, keyspace)", async () => {

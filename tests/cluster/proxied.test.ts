@@ -109,6 +109,40 @@ Deno.test("cluster: every node down is a NoHostAvailableError naming each node, 
   }
 });
 
+Deno.test("cluster: a node that comes back has the cached prepared statements before it serves", async () => {
+  const px = await proxied();
+  const { client, events } = recordingClient({
+    contactPoints: [px.contact],
+    addressTranslator: px.translator,
+  });
+  const victim = px.proxies[2];
+  const address = addressOfProxy(victim);
+  const asker = new Client({
+    contactPoints: [px.contact],
+    addressTranslator: px.translator,
+    loadBalancing: preferring(() => address),
+  });
+  try {
+    await client.connect();
+    down(victim);
+    await waitFor("hostDown", () => events.some((e) => e.name === "hostDown"), 10_000);
+    // A statement no node has seen, prepared while the victim is away.
+    const query = `SELECT key AS k${
+      crypto.randomUUID().replaceAll("-", "")
+    } FROM system.local WHERE key = ?`;
+    await client.execute(query, ["local"]);
+    up(victim);
+    await waitFor("hostUp", () => events.some((e) => e.name === "hostUp"), 15_000);
+    const rs = await asker.execute("SELECT query_string FROM system.prepared_statements");
+    assertEquals(rs.info.queriedHost, address);
+    assert(rs.rows.some((r) => r.query_string === query), "prepared on the node as it came up");
+  } finally {
+    await client.close();
+    await asker.close();
+    await px.close();
+  }
+});
+
 /** Plans `first` first, then the others in order. */
 function preferring(address: () => string): LoadBalancingPolicy {
   return {
