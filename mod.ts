@@ -16,12 +16,8 @@
  *
  * @module
  */
-export {
-  type BatchOptions,
-  type BatchQuery,
-  Client,
-  type ExecuteOptions,
-} from "./src/client/client.ts";
+export { Client } from "./src/client/client.ts";
+export type { BatchOptions, BatchQuery, ExecuteOptions } from "./src/client/request-options.ts";
 export { type ClientOptions, type ClientTlsOptions } from "./src/client/options.ts";
 export { type ExecutionInfo, type PageFetcher, ResultSet } from "./src/client/result-set.ts";
 export type { AddressTranslator, Endpoint } from "./src/cluster/address-translator.ts";

@@ -229,6 +229,10 @@ export async function serve(rec: Recording, port = 0): Promise<number> {
             answer[0] = 0x80 | version;
             answer[2] = s0;
             answer[3] = s1;
+          } else if (keys[0].includes("system.peers_v2")) {
+            // The recording comes from a v4 client that read system.peers; answer as a server
+            // without peers_v2 does, so a driver that asks for it falls back to system.peers.
+            answer = errorFrame(version, (s0 << 8) | s1, 0x2200, "unconfigured table peers_v2");
           } else {
             if (!misses.has(keys[0])) {
               misses.add(keys[0]);

@@ -12,16 +12,8 @@ import type {
 } from "../connection/connection.ts";
 import { Cluster } from "../cluster/cluster.ts";
 import type { ClientEventName, ClientEvents } from "../cluster/events.ts";
-import type { Host } from "../cluster/host.ts";
-import {
-  AbortError,
-  ClosedError,
-  ConnectionError,
-  NoHostAvailableError,
-  throwIfAborted,
-} from "../errors.ts";
+import { ClosedError } from "../errors.ts";
 import type { Compressor } from "../protocol/compression.ts";
-import { ProtocolError } from "../protocol/errors.ts";
 import { isOwned, markOwned } from "../protocol/owned.ts";
 import {
   type BatchStatement,
@@ -32,67 +24,22 @@ import {
   encodeQuery,
   type QueryParameters,
 } from "../protocol/requests.ts";
-import type { Response, RowsResult } from "../protocol/responses.ts";
-import { AuthenticationError, ResponseError, UnpreparedError } from "../protocol/server-errors.ts";
-import type { ColumnSpec } from "../protocol/types/datatype.ts";
-import {
-  createRowDecoder,
-  type Row,
-  type RowCursor,
-  type RowDecoder,
-} from "../protocol/types/row-decoder.ts";
+import type { Response } from "../protocol/responses.ts";
+import { UnpreparedError } from "../protocol/server-errors.ts";
+import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 import { formatUuid } from "../protocol/types/uuid.ts";
-import { typeToString } from "../protocol/types/datatype.ts";
 import type { Transport } from "../transport/types.ts";
+import { checkOptions, checkQuery, quoteIdentifier } from "./checks.ts";
+import { DecoderCache } from "./decoders.ts";
+import { Executor, recovering } from "./execution.ts";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
-import {
-  type HostInfo,
-  type LoadBalancingPolicy,
-  RoundRobinPolicy,
-} from "./policies/load-balancing.ts";
-import { DefaultRetryPolicy, type RetryPolicy } from "./policies/retry.ts";
+import { type HostInfo, RoundRobinPolicy } from "./policies/load-balancing.ts";
+import { DefaultRetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
 import { type PageFetcher, ResultSet, RowStream } from "./result-set.ts";
+import type { BatchOptions, BatchQuery, ExecuteOptions } from "./request-options.ts";
+import { anySignal } from "./signals.ts";
 import { bindPrepared, bindUnprepared, hasParams, type Params } from "./values.ts";
-
-/** Options of one `execute`, `stream` or `pages` call. */
-export interface ExecuteOptions {
-  /** Prepare the statement (cached) and execute it. Default: true when there are parameters. */
-  prepare?: boolean;
-  /** Rows per page. */
-  pageSize?: number;
-  /** Start at this page (from a previous result's `pagingState`). */
-  pagingState?: Uint8Array;
-  /** Consistency level, by name ("LOCAL_QUORUM") or code. */
-  consistency?: ConsistencyLevel;
-  /** Serial consistency for conditional statements ("SERIAL" or "LOCAL_SERIAL"). */
-  serialConsistency?: ConsistencyLevel;
-  /** Write timestamp in microseconds since the epoch. */
-  timestamp?: bigint;
-  /** The statement may safely run more than once (lets the retry policy try another node). */
-  idempotent?: boolean;
-  /** Keyspace to run in (protocol v5). */
-  keyspace?: string;
-  /** Cancels the request. */
-  signal?: AbortSignal;
-  /** Milliseconds to wait for the answer (per attempt); overrides `requestTimeout`. */
-  timeout?: number;
-  /** Ask the server to trace the request; the result's `tracingId` names the session. */
-  tracing?: boolean;
-  /** Custom payload for a server-side QueryHandler. */
-  customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
-}
-
-/** One statement of a batch: a query string, or a query with its parameters. */
-export type BatchQuery = string | { query: string; params?: Params };
-
-/** Options of `batch`. */
-export interface BatchOptions extends Omit<ExecuteOptions, "pageSize" | "pagingState" | "tracing"> {
-  /** "logged" (default), "unlogged" or "counter". */
-  type?: "logged" | "unlogged" | "counter";
-  /** Ask the server to trace the batch. */
-  tracing?: boolean;
-}
 
 const BATCH_TYPES = {
   logged: BatchType.Logged,
@@ -127,14 +74,11 @@ interface PageRequest {
  */
 export class Client {
   readonly #opts: ResolvedOptions;
-  readonly #lbp: LoadBalancingPolicy;
-  readonly #retry: RetryPolicy;
+  readonly #exec: Executor;
   readonly #prepared = new PreparedCache();
-  readonly #decoders: RowDecoder[] = [];
+  readonly #decoders = new DecoderCache();
   readonly #cluster: Cluster;
   #connecting: Promise<void> | null = null;
-  #connected = false;
-  #closed = false;
   #keyspace: string | undefined;
   #lastRouting: { readonly keyspace?: string } | undefined;
   /** The send options of every request that sets none of its own. */
@@ -149,11 +93,15 @@ export class Client {
   constructor(options: ClientOptions) {
     this.#opts = resolveOptions(options);
     this.#defaultSend = { timeout: this.#opts.requestTimeout };
-    this.#lbp = options.loadBalancing ?? new RoundRobinPolicy(this.#opts.localDataCenter);
-    this.#retry = options.retry ?? new DefaultRetryPolicy();
     this.#keyspace = this.#opts.keyspace;
     this.#version = this.#opts.protocolVersion;
     const o = this.#opts;
+    this.#exec = new Executor(
+      options.loadBalancing ?? new RoundRobinPolicy(o.localDataCenter),
+      options.retry ?? new DefaultRetryPolicy(),
+      () => this.#cluster.planHosts,
+      () => this.connect(),
+    );
     this.#cluster = new Cluster({
       contactPoints: o.contactPoints,
       localDataCenter: o.localDataCenter,
@@ -222,12 +170,12 @@ export class Client {
    * credentials, the server's `AuthenticationError`.
    */
   connect(): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClosedError());
-    if (this.#connected) return Promise.resolve();
+    if (this.#exec.closed) return Promise.reject(new ClosedError());
+    if (this.#exec.connected) return Promise.resolve();
     if (this.#connecting === null) {
       this.#connecting = this.#doConnect().then(
         () => {
-          this.#connected = true;
+          this.#exec.connected = true;
         },
         (e) => {
           this.#connecting = null;
@@ -354,7 +302,7 @@ export class Client {
     const page = { query, params, options, lazy };
     if (!prepare) {
       const qp = this.#queryParameters(options, pagingState, bindUnprepared(params), false);
-      return this.#run(
+      return this.#exec.run(
         this.#routing(keyspace),
         options,
         recovering(async (conn) => {
@@ -382,7 +330,7 @@ export class Client {
         recover,
       );
     };
-    return this.#run(this.#routing(keyspace), options, (conn, onFailure) => {
+    return this.#exec.run(this.#routing(keyspace), options, (conn, onFailure) => {
       // The common case, a known statement on a ready connection, runs without any await, and
       // its promise is the connection's own: failures reach the re-prepare and the retry loop
       // through `recover`, not through `.catch` layers every request would pay for.
@@ -495,7 +443,7 @@ export class Client {
     const m = r.message;
     const tracingId = r.tracingId ? formatUuid(r.tracingId) : null;
     if (m.kind === "rows") {
-      const { columns, decoder } = this.#rowsDecoder(m, prepared);
+      const { columns, decoder } = this.#decoders.forRows(m, prepared);
       const c = m.content;
       let rows: T[] = [];
       let cursor: RowCursor | null = null;
@@ -552,50 +500,6 @@ export class Client {
       );
   }
 
-  #rowsDecoder(
-    m: RowsResult,
-    prepared: Prepared | null,
-  ): { columns: readonly ColumnSpec[]; decoder: RowDecoder } {
-    const columns = m.metadata.columns;
-    if (prepared !== null) {
-      if (m.metadata.newMetadataId !== null && columns !== null) {
-        // v5 METADATA_CHANGED: the table changed since we prepared; adopt the new columns.
-        prepared.resultMetadataId = m.metadata.newMetadataId;
-        prepared.columns = columns;
-        prepared.decoder = null;
-      }
-      const known = prepared.columns;
-      if (known !== null && (columns === null || sameColumns(columns, known))) {
-        prepared.decoder ??= this.#decoderFor(known);
-        return { columns: known, decoder: prepared.decoder };
-      }
-    }
-    if (columns === null) {
-      throw new ProtocolError("rows without metadata for a statement whose columns are unknown");
-    }
-    return { columns, decoder: this.#decoderFor(columns) };
-  }
-
-  /** One decoder per column set, reused across pages and executions. */
-  #decoderFor(columns: readonly ColumnSpec[]): RowDecoder {
-    const cache = this.#decoders;
-    for (let i = 0; i < cache.length; i++) {
-      const d = cache[i];
-      if (sameColumns(d.columns, columns)) {
-        // Move to the front: the same few column sets tend to repeat.
-        if (i > 0) {
-          cache.splice(i, 1);
-          cache.unshift(d);
-        }
-        return d;
-      }
-    }
-    const d = createRowDecoder(columns);
-    cache.unshift(d);
-    if (cache.length > 32) cache.pop();
-    return d;
-  }
-
   /**
    * Runs several modifications as one batch.
    *
@@ -642,7 +546,7 @@ export class Client {
       );
     if (!prepare) {
       const statements = items.map((q) => ({ query: q.query, values: bindUnprepared(q.params) }));
-      return this.#run(
+      return this.#exec.run(
         { keyspace },
         options,
         recovering(async (conn) => {
@@ -651,7 +555,7 @@ export class Client {
         }),
       );
     }
-    return this.#run(
+    return this.#exec.run(
       { keyspace },
       options,
       recovering(async (conn) => {
@@ -676,192 +580,16 @@ export class Client {
     );
   }
 
-  /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
-  #run<T>(
-    info: { keyspace?: string },
-    options: ExecuteOptions | BatchOptions,
-    attempt: Attempt<T>,
-  ): Promise<T> {
-    // The common case (connected, nothing to abort, a ready connection on the plan's first
-    // node) runs without an async frame; its failure, and every other case, take #runPlan.
-    if (this.#connected && !this.#closed && options.signal === undefined) {
-      const plan = this.#lbp.newQueryPlan(this.#cluster.planHosts, info)[Symbol.iterator]();
-      const first = plan.next();
-      const conn = first.done ? undefined : first.value.ready();
-      if (conn !== undefined) {
-        const host = first.value as Host;
-        const onFailure = (e: unknown) =>
-          this.#runPlan(info, options, attempt, { plan, host, error: e });
-        try {
-          return attempt(conn, onFailure);
-        } catch (e) {
-          return Promise.reject(e).catch(onFailure);
-        }
-      }
-    }
-    return this.#runPlan(info, options, attempt, undefined);
-  }
-
-  /** The retry loop; `from` continues a plan whose first attempt failed (see {@link #run}). */
-  async #runPlan<T>(
-    info: { keyspace?: string },
-    options: ExecuteOptions | BatchOptions,
-    attempt: Attempt<T>,
-    from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,
-  ): Promise<T> {
-    const signal = options.signal;
-    if (from === undefined) {
-      if (this.#closed) throw new ClosedError();
-      throwIfAborted(signal);
-      if (!this.#connected) await abortable(this.connect(), signal);
-    }
-    const idempotent = options.idempotent ?? false;
-    const plan = from?.plan ??
-      this.#lbp.newQueryPlan(this.#cluster.planHosts, info)[Symbol.iterator]();
-    let host: Host | undefined = from?.host;
-    let failed = from !== undefined;
-    let error: unknown = from?.error;
-    let errors: Map<string, Error> | undefined;
-    let retries = 0;
-    let last: Error | undefined;
-    for (;;) {
-      if (host === undefined) {
-        const next = plan.next();
-        if (next.done) break;
-        host = next.value;
-      }
-      for (;;) {
-        if (!failed) {
-          if (this.#closed) throw new ClosedError();
-          throwIfAborted(signal);
-          let conn = host.ready();
-          if (conn === undefined) {
-            try {
-              conn = await host.borrow(signal);
-            } catch (e) {
-              if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
-              (errors ??= new Map()).set(host.address, e as Error);
-              break;
-            }
-          }
-          try {
-            const result = await attempt(conn);
-            if (errors !== undefined && result instanceof ResultSet) {
-              ResultSet.recordTried(result as ResultSet<unknown>, errors);
-            }
-            return result;
-          } catch (e) {
-            error = e;
-          }
-        }
-        failed = false;
-        if (
-          !(error instanceof ResponseError || error instanceof ConnectionError || isTimeout(error))
-        ) {
-          throw error; // aborts, bad parameters, protocol errors: retrying cannot help
-        }
-        const decision = this.#retry.decide({ error: error as Error, idempotent, retries });
-        retries++;
-        if (decision.action === "rethrow") throw error;
-        (errors ??= new Map()).set(host.address, error as Error);
-        last = error as Error;
-        if (decision.action === "retrySameHost") continue;
-        break;
-      }
-      host = undefined;
-    }
-    // The plan ran out. A server answer is more useful to the caller than "no host".
-    if (last instanceof ResponseError && errors?.size === 1) throw last;
-    throw new NoHostAvailableError(errors ?? new Map());
-  }
-
   /**
    * Closes every connection. Requests already issued finish first (each bounded by its
    * timeout); requests after `close()` reject with {@link ClosedError}.
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#exec.closed) return;
+    this.#exec.closed = true;
     await this.#connecting?.catch(() => {});
     await this.#cluster.close();
   }
 }
 
-/**
- * True when two column lists describe the same rows. Primitive type descriptors are shared
- * objects, so most comparisons are identity checks; only parameterised types are rendered.
- */
-function sameColumns(a: readonly ColumnSpec[], b: readonly ColumnSpec[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x.name !== y.name || x.table !== y.table || x.keyspace !== y.keyspace) return false;
-    if (x.type !== y.type && typeToString(x.type) !== typeToString(y.type)) return false;
-  }
-  return true;
-}
-
 const connKeyspace = new WeakMap<Connection, string | undefined>();
-
-/**
- * One try of a request on one connection. With `onFailure` (the first try, see `#run`), every
- * failure must end in it: the promise then settles as `onFailure`'s does.
- */
-type Attempt<T> = (conn: Connection, onFailure?: (error: unknown) => Promise<T>) => Promise<T>;
-
-/** An attempt that hands its failures to `onFailure` with a `.catch` (for the slower paths). */
-function recovering<T>(run: (conn: Connection) => Promise<T>): Attempt<T> {
-  return (conn, onFailure) => onFailure === undefined ? run(conn) : run(conn).catch(onFailure);
-}
-
-function isTimeout(e: unknown): boolean {
-  return e instanceof Error && e.name === "RequestTimeoutError";
-}
-
-function checkQuery(query: unknown): asserts query is string {
-  if (typeof query !== "string" || query.trim() === "") {
-    throw new TypeError(`query must be a non-empty string, got ${JSON.stringify(query)}`);
-  }
-}
-
-function checkOptions(o: ExecuteOptions | BatchOptions): void {
-  if (o === null || typeof o !== "object") throw new TypeError("options must be an object");
-  const e = o as ExecuteOptions;
-  if (e.pageSize !== undefined && (!Number.isInteger(e.pageSize) || e.pageSize < 1)) {
-    throw new TypeError(`pageSize must be a positive integer: ${e.pageSize}`);
-  }
-  if (e.timestamp !== undefined && typeof e.timestamp !== "bigint") {
-    throw new TypeError("timestamp must be a bigint (microseconds since the epoch)");
-  }
-  if (e.timeout !== undefined && (!Number.isInteger(e.timeout) || e.timeout < 0)) {
-    throw new TypeError(`timeout must be a non-negative integer (ms): ${e.timeout}`);
-  }
-}
-
-/** Quotes a keyspace name for `USE` unless it is a plain lower-case identifier. */
-function quoteIdentifier(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `p`, or an {@link AbortError} as soon as `signal` fires (`p` itself carries on). */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return p;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError(signal.reason));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-/** A signal that fires when either fires. */
-function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  if (a === undefined) return b;
-  const any = (AbortSignal as unknown as { any?(s: AbortSignal[]): AbortSignal }).any;
-  if (any) return any([a, b]);
-  const ac = new AbortController();
-  const fire = (s: AbortSignal) => () => ac.abort(s.reason);
-  a.addEventListener("abort", fire(a), { once: true });
-  b.addEventListener("abort", fire(b), { once: true });
-  return ac.signal;
-}

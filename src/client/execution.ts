@@ -1,0 +1,165 @@
+/**
+ * Running one request over a query plan: the first ready node is tried without an async frame,
+ * then the retry policy decides, failure after failure, whether to try the same node again, the
+ * next one, or give up.
+ *
+ * @module
+ */
+import type { Connection } from "../connection/connection.ts";
+import type { Host } from "../cluster/host.ts";
+import {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  NoHostAvailableError,
+  throwIfAborted,
+} from "../errors.ts";
+import { AuthenticationError, ResponseError } from "../protocol/server-errors.ts";
+import type { LoadBalancingPolicy, RequestInfo } from "./policies/load-balancing.ts";
+import type { RetryPolicy } from "./policies/retry.ts";
+import { ResultSet } from "./result-set.ts";
+import { abortable } from "./signals.ts";
+
+/**
+ * One try of a request on one connection. With `onFailure` (the first try, see
+ * {@link Executor.run}), every failure must end in it: the promise then settles as `onFailure`'s
+ * does.
+ */
+export type Attempt<T> = (
+  conn: Connection,
+  onFailure?: (error: unknown) => Promise<T>,
+) => Promise<T>;
+
+/** An attempt that hands its failures to `onFailure` with a `.catch` (for the slower paths). */
+export function recovering<T>(run: (conn: Connection) => Promise<T>): Attempt<T> {
+  return (conn, onFailure) => onFailure === undefined ? run(conn) : run(conn).catch(onFailure);
+}
+
+/** What the retry loop reads of a request's options. */
+interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly idempotent?: boolean;
+}
+
+/** Runs requests on the nodes of the client's cluster. */
+export class Executor {
+  /** True once the client connected; requests before that connect first. */
+  connected = false;
+  /** True once the client closed. */
+  closed = false;
+  lbp: LoadBalancingPolicy;
+  readonly #retry: RetryPolicy;
+  readonly #hosts: () => readonly Host[];
+  readonly #connect: () => Promise<void>;
+
+  /** An executor planning over `hosts()` (the nodes that may serve). */
+  constructor(
+    lbp: LoadBalancingPolicy,
+    retry: RetryPolicy,
+    hosts: () => readonly Host[],
+    connect: () => Promise<void>,
+  ) {
+    this.lbp = lbp;
+    this.#retry = retry;
+    this.#hosts = hosts;
+    this.#connect = connect;
+  }
+
+  /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
+  run<T>(info: RequestInfo, options: RunOptions, attempt: Attempt<T>): Promise<T> {
+    // The common case (connected, nothing to abort, a ready connection on the plan's first
+    // node) runs without an async frame; its failure, and every other case, take #runPlan.
+    if (this.connected && !this.closed && options.signal === undefined) {
+      const plan = this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+      const first = plan.next();
+      const conn = first.done ? undefined : first.value.ready();
+      if (conn !== undefined) {
+        const host = first.value;
+        const onFailure = (e: unknown) =>
+          this.#runPlan(info, options, attempt, { plan, host, error: e });
+        try {
+          return attempt(conn, onFailure);
+        } catch (e) {
+          return Promise.reject(e).catch(onFailure);
+        }
+      }
+    }
+    return this.#runPlan(info, options, attempt, undefined);
+  }
+
+  /** The retry loop; `from` continues a plan whose first attempt failed (see {@link run}). */
+  async #runPlan<T>(
+    info: RequestInfo,
+    options: RunOptions,
+    attempt: Attempt<T>,
+    from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,
+  ): Promise<T> {
+    const signal = options.signal;
+    if (from === undefined) {
+      if (this.closed) throw new ClosedError();
+      throwIfAborted(signal);
+      if (!this.connected) await abortable(this.#connect(), signal);
+    }
+    const idempotent = options.idempotent ?? false;
+    const plan = from?.plan ?? this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+    let host: Host | undefined = from?.host;
+    let failed = from !== undefined;
+    let error: unknown = from?.error;
+    let errors: Map<string, Error> | undefined;
+    let retries = 0;
+    let last: Error | undefined;
+    for (;;) {
+      if (host === undefined) {
+        const next = plan.next();
+        if (next.done) break;
+        host = next.value;
+      }
+      for (;;) {
+        if (!failed) {
+          if (this.closed) throw new ClosedError();
+          throwIfAborted(signal);
+          let conn = host.ready();
+          if (conn === undefined) {
+            try {
+              conn = await host.borrow(signal);
+            } catch (e) {
+              if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
+              (errors ??= new Map()).set(host.address, e as Error);
+              break;
+            }
+          }
+          try {
+            const result = await attempt(conn);
+            if (errors !== undefined && result instanceof ResultSet) {
+              ResultSet.recordTried(result as ResultSet<unknown>, errors);
+            }
+            return result;
+          } catch (e) {
+            error = e;
+          }
+        }
+        failed = false;
+        if (
+          !(error instanceof ResponseError || error instanceof ConnectionError || isTimeout(error))
+        ) {
+          throw error; // aborts, bad parameters, protocol errors: retrying cannot help
+        }
+        const decision = this.#retry.decide({ error: error as Error, idempotent, retries });
+        retries++;
+        if (decision.action === "rethrow") throw error;
+        (errors ??= new Map()).set(host.address, error as Error);
+        last = error as Error;
+        if (decision.action === "retrySameHost") continue;
+        break;
+      }
+      host = undefined;
+    }
+    // The plan ran out. A server answer is more useful to the caller than "no host".
+    if (last instanceof ResponseError && errors?.size === 1) throw last;
+    throw new NoHostAvailableError(errors ?? new Map());
+  }
+}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof Error && e.name === "RequestTimeoutError";
+}
