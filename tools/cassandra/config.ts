@@ -20,6 +20,8 @@ export interface NodeConfig {
   dc: string;
   /** Rack name. */
   rack: string;
+  /** Stream its ranges from the others when it first starts: a node added to a running ring. */
+  bootstrap?: boolean;
 }
 
 /** Cluster-wide settings. */
@@ -41,11 +43,11 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
   const d = node.dir;
   const lines = [
     `cluster_name: ${JSON.stringify(cluster.name)}`,
-    // Few tokens: starting and streaming are faster, and token-aware tests stay readable.
     `num_tokens: ${node.tokens.length}`,
     `initial_token: ${node.tokens.join(",")}`,
-    // Every node of a test cluster starts empty and together: there is nothing to stream.
-    "auto_bootstrap: false",
+    // The first nodes of a test cluster start empty and together: there is nothing to stream.
+    // A node added later takes its ranges' data from the others, as in a real cluster.
+    `auto_bootstrap: ${!!node.bootstrap}`,
     "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
     "commitlog_sync: periodic",
     "commitlog_sync_period: 10000ms",
@@ -98,6 +100,9 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
   return lines.join("\n") + "\n";
 }
 
+/** Tokens per node: few, so starting and streaming are fast and token-aware tests stay readable. */
+export const TOKENS_PER_NODE = 8;
+
 /**
  * Evenly spaced Murmur3 tokens for node `index` (0-based) of `count`, `perNode` each, interleaved
  * so every node owns an equal share of the ring.
@@ -109,6 +114,74 @@ export function nodeTokens(index: number, count: number, perNode: number): strin
     out.push((-(1n << 63n) + BigInt(k * count + index) * step).toString());
   }
   return out;
+}
+
+const RING = 1n << 64n;
+const MIN_TOKEN = -(1n << 63n);
+
+/**
+ * `perNode` tokens for a node joining a ring that already holds `existing` (Murmur3 tokens as
+ * decimal strings). The ring is cut into `perNode` equal sectors; in each, the new node takes the
+ * midpoint of the largest gap that starts there, so it gets ranges from all around the ring. Among
+ * gaps of (nearly) equal size, the k-th sector takes the (k mod n)-th, which spreads what the new
+ * node takes over the old nodes of an evenly interleaved ring instead of halving one of them.
+ * Never returns an existing token or the same token twice.
+ */
+export function addedNodeTokens(existing: readonly string[], perNode: number): string[] {
+  // Work on the unsigned ring [0, 2^64) so the wrap-around gap is an ordinary one.
+  const ring = [...new Set(existing.map((t) => BigInt(t) - MIN_TOKEN))].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0
+  );
+  const taken = new Set(ring);
+  const sector = RING / BigInt(perNode);
+  const out: string[] = [];
+  for (let k = 0; k < perNode; k++) {
+    const from = BigInt(k) * sector;
+    const to = k === perNode - 1 ? RING : from + sector;
+    let t = midpointOfLargestGap(ring, from, to, k) ?? from + sector / 2n;
+    // Steps off a token already taken (only a crafted ring gets there) and off the partitioner's
+    // minimum token, which Cassandra also uses as the ring's open lower bound.
+    while (taken.has(t) || t === 0n) t = (t + 1n) % RING;
+    taken.add(t);
+    out.push((t + MIN_TOKEN).toString());
+  }
+  return out;
+}
+
+/** In a sorted unsigned ring: the midpoint of the largest gap starting in [from, to), or null. */
+function midpointOfLargestGap(
+  ring: readonly bigint[],
+  from: bigint,
+  to: bigint,
+  k: number,
+): bigint | null {
+  const gaps: { start: bigint; length: bigint }[] = [];
+  for (let i = 0; i < ring.length; i++) {
+    if (ring[i] < from || ring[i] >= to) continue;
+    const end = i + 1 < ring.length ? ring[i + 1] : ring[0] + RING;
+    // A gap of 1 has no token strictly inside it.
+    if (end - ring[i] >= 2n) gaps.push({ start: ring[i], length: end - ring[i] });
+  }
+  if (gaps.length === 0) return null;
+  const largest = gaps.reduce((m, g) => (g.length > m ? g.length : m), 0n);
+  // Within 1 %: the wrap-around gap of an evenly spaced ring is a few units longer than the rest.
+  const tied = gaps.filter((g) => g.length * 100n >= largest * 99n);
+  const g = tied[k % tied.length];
+  return (g.start + g.length / 2n) % RING;
+}
+
+/**
+ * The local JMX port of the node at `address` (127.0.x.y): 20000 + 256 x + y. Unique per test
+ * address, below Linux's ephemeral range (32768 up), and clear of Cassandra's 7000/7199/9042.
+ */
+export function jmxPortFor(address: string): number {
+  const parts = address.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new Error(`not an IPv4 address: ${address}`);
+  }
+  // 20000 + 256 * 48 + 255 = 32543: x up to 48 keeps every port below the ephemeral range.
+  if (parts[2] > 48) throw new Error(`no JMX port for ${address}: use 127.0.x.y with x <= 48`);
+  return 20000 + 256 * parts[2] + parts[3];
 }
 
 /** The GossipingPropertyFileSnitch file. */

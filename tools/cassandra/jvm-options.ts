@@ -76,6 +76,9 @@ export function jvmOptions(heapMb: number): string[] {
     "-Dcassandra.superuser_setup_delay_ms=0",
     "-Dcassandra.ring_delay_ms=5000",
     "-Dcassandra.consistent.rangemovement=false",
+    // A leaving node (decommission) waits this long for batches in flight, by default twice the
+    // write timeout: 20 s with ours. The ring delay is as long as anything on loopback needs.
+    "-Dcassandra.batchlog.replay_timeout_in_ms=5000",
     "-Dcassandra-foreground=yes",
   ];
 }
