@@ -109,7 +109,9 @@ export class Client {
       addressTranslator: o.addressTranslator,
       reconnection: o.reconnection,
       maxSchemaAgreementWait: o.maxSchemaAgreementWait,
-      queryTimeout: o.requestTimeout || 12_000,
+      // System queries may wait longer than a request: a node just restarted, or busy, answers
+      // them slowly, and a control connection that gives up on them moves for nothing.
+      queryTimeout: Math.max(o.requestTimeout || 12_000, 10_000),
       connectionsPerHost: o.connectionsPerHost,
       connectionOptions: () => this.#connectionOptions(),
       initConnection: (c) => this.#initConnection(c),

@@ -16,6 +16,10 @@ import { ConnectionPool, type PoolOwner } from "../connection/pool.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
 import type { ReconnectionPolicy, ReconnectionSchedule } from "./reconnection.ts";
 
+/** Attempts, and the delay between them, after an UP event for a node still refusing. */
+const UP_EVENT_ATTEMPTS = 40;
+const UP_EVENT_DELAY_MS = 250;
+
 /** How a node is used: `local` nodes serve first, `remote` ones as a fallback, `ignored` never. */
 export type HostDistance = "local" | "remote" | "ignored";
 
@@ -153,7 +157,10 @@ export class Host implements HostInfo {
     if (this.#up) this.fill().catch(() => {});
   }
 
-  /** The server says the node is up: try it now, on a fresh schedule, if it is down to us. */
+  /**
+   * The server says the node is up: try it now and, while it refuses, every 250 ms for 10 s
+   * (the event can come before the node accepts clients), then on a fresh schedule of the policy.
+   */
   upEvent(): void {
     if (this.#closed || this.#up) return;
     if (this.distance === "ignored") {
@@ -161,7 +168,9 @@ export class Host implements HostInfo {
       return;
     }
     this.#cancelReconnect();
-    this.#schedule = this.#ctx.reconnection.newSchedule();
+    const policy = this.#ctx.reconnection.newSchedule();
+    let eager = UP_EVENT_ATTEMPTS;
+    this.#schedule = { next: () => eager-- > 0 ? UP_EVENT_DELAY_MS : policy.next() };
     this.#attempt();
   }
 
