@@ -35,6 +35,8 @@ export {
   type RequestInfo,
   RoundRobinPolicy,
 } from "./src/client/policies/load-balancing.ts";
+export { TokenAwarePolicy } from "./src/client/policies/token-aware.ts";
+export { AllowListPolicy } from "./src/client/policies/allow-list.ts";
 export {
   DefaultRetryPolicy,
   type RetryContext,

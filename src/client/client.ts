@@ -18,6 +18,7 @@ import { isOwned, markOwned } from "../protocol/owned.ts";
 import {
   type BatchStatement,
   BatchType,
+  type BoundValues,
   type ConsistencyLevel,
   encodeBatch,
   encodeExecute,
@@ -25,6 +26,8 @@ import {
   type QueryParameters,
 } from "../protocol/requests.ts";
 import type { Response } from "../protocol/responses.ts";
+import type { Host } from "../cluster/host.ts";
+import type { TokenMap } from "../routing/token-map.ts";
 import { UnpreparedError } from "../protocol/server-errors.ts";
 import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 import { formatUuid } from "../protocol/types/uuid.ts";
@@ -33,9 +36,11 @@ import { checkOptions, checkQuery, quoteIdentifier } from "./checks.ts";
 import { DecoderCache } from "./decoders.ts";
 import { Executor, recovering } from "./execution.ts";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
-import { type HostInfo, RoundRobinPolicy } from "./policies/load-balancing.ts";
+import { type HostInfo, type RequestInfo, RoundRobinPolicy } from "./policies/load-balancing.ts";
+import { TokenAwarePolicy } from "./policies/token-aware.ts";
 import { DefaultRetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
+import { Router } from "./routing.ts";
 import { type PageFetcher, ResultSet, RowStream } from "./result-set.ts";
 import type { BatchOptions, BatchQuery, ExecuteOptions } from "./request-options.ts";
 import { anySignal } from "./signals.ts";
@@ -75,12 +80,12 @@ interface PageRequest {
 export class Client {
   readonly #opts: ResolvedOptions;
   readonly #exec: Executor;
+  readonly #router: Router;
   readonly #prepared = new PreparedCache();
   readonly #decoders = new DecoderCache();
   readonly #cluster: Cluster;
   #connecting: Promise<void> | null = null;
   #keyspace: string | undefined;
-  #lastRouting: { readonly keyspace?: string } | undefined;
   /** The send options of every request that sets none of its own. */
   readonly #defaultSend: SendOptions;
   #version: 4 | 5;
@@ -96,8 +101,12 @@ export class Client {
     this.#keyspace = this.#opts.keyspace;
     this.#version = this.#opts.protocolVersion;
     const o = this.#opts;
+    this.#router = new Router(() => this.#cluster.tokenMap);
     this.#exec = new Executor(
-      options.loadBalancing ?? new RoundRobinPolicy(o.localDataCenter),
+      options.loadBalancing ??
+        new TokenAwarePolicy(new RoundRobinPolicy(o.localDataCenter, o.localRack), {
+          localRack: o.localRack,
+        }),
       options.retry ?? new DefaultRetryPolicy(),
       () => this.#cluster.planHosts,
       () => this.connect(),
@@ -303,9 +312,10 @@ export class Client {
     const send = this.#sendOptions(options);
     const page = { query, params, options, lazy };
     if (!prepare) {
-      const qp = this.#queryParameters(options, pagingState, bindUnprepared(params), false);
+      const values = bindUnprepared(params);
+      const qp = this.#queryParameters(options, pagingState, values, false);
       return this.#exec.run(
-        this.#routing(keyspace),
+        this.#router.explicit(keyspace, options, values),
         options,
         recovering(async (conn) => {
           if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
@@ -317,11 +327,31 @@ export class Client {
         }),
       );
     }
+    // A known statement is bound before its plan is made: the plan starts at the partition's
+    // replicas.
+    let info: RequestInfo<Host> = this.#router.plain(keyspace);
+    let boundFor: Prepared | undefined;
+    let bound: BoundValues | undefined;
+    const map = this.#cluster.tokenMap;
+    if (map !== undefined) {
+      const known = this.#prepared.peek(query, keyspace);
+      if (known !== undefined && known.partitionKeyIndexes.length > 0) {
+        try {
+          bound = bindPrepared(known.variables, params);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        boundFor = known;
+        info = this.#router.prepared(map, known, bound, keyspace, options);
+      } else if (options.routingKey !== undefined) {
+        info = this.#router.explicit(keyspace, options, undefined);
+      }
+    }
     const exec = (conn: Connection, p: Prepared, recover?: Recover<ResultSet<T>>) => {
       const qp = this.#queryParameters(
         options,
         pagingState,
-        bindPrepared(p.variables, params),
+        p === boundFor ? bound : bindPrepared(p.variables, params),
         // Without v5's metadata id an altered table would be decoded with stale columns.
         conn.protocolVersion >= 5 && p.columns !== null,
       );
@@ -332,7 +362,7 @@ export class Client {
         recover,
       );
     };
-    return this.#exec.run(this.#routing(keyspace), options, (conn, onFailure) => {
+    return this.#exec.run(info, options, (conn, onFailure) => {
       // The common case, a known statement on a ready connection, runs without any await, and
       // its promise is the connection's own: failures reach the re-prepare and the retry loop
       // through `recover`, not through `.catch` layers every request would pay for.
@@ -354,18 +384,6 @@ export class Client {
       })();
       return onFailure === undefined ? slow : slow.catch(onFailure);
     });
-  }
-
-  /**
-   * What the load balancing policy learns of a request. Requests in one keyspace share one
-   * frozen object rather than allocate one each.
-   */
-  #routing(keyspace: string | undefined): { readonly keyspace?: string } {
-    let info = this.#lastRouting;
-    if (info === undefined || info.keyspace !== keyspace) {
-      info = this.#lastRouting = Object.freeze({ keyspace });
-    }
-    return info;
   }
 
   /** The QUERY or EXECUTE parameters for `options`, the client's defaults filled in. */
@@ -549,7 +567,7 @@ export class Client {
     if (!prepare) {
       const statements = items.map((q) => ({ query: q.query, values: bindUnprepared(q.params) }));
       return this.#exec.run(
-        { keyspace },
+        this.#router.explicit(keyspace, options, statements[0].values),
         options,
         recovering(async (conn) => {
           if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
@@ -557,8 +575,21 @@ export class Client {
         }),
       );
     }
+    // A batch goes to a replica of its first statement's partition, when that is known.
+    let info = this.#router.explicit(keyspace, options, undefined);
+    const map = this.#cluster.tokenMap;
+    const first = map === undefined ? undefined : this.#prepared.peek(items[0].query, keyspace);
+    if (first !== undefined && first.partitionKeyIndexes.length > 0) {
+      let values: BoundValues | undefined;
+      try {
+        values = bindPrepared(first.variables, items[0].params);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      info = this.#router.prepared(map!, first, values, keyspace, options);
+    }
     return this.#exec.run(
-      { keyspace },
+      info,
       options,
       recovering(async (conn) => {
         if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);

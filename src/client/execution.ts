@@ -66,7 +66,7 @@ export class Executor {
   }
 
   /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
-  run<T>(info: RequestInfo, options: RunOptions, attempt: Attempt<T>): Promise<T> {
+  run<T>(info: RequestInfo<Host>, options: RunOptions, attempt: Attempt<T>): Promise<T> {
     // The common case (connected, nothing to abort, a ready connection on the plan's first
     // node) runs without an async frame; its failure, and every other case, take #runPlan.
     if (this.connected && !this.closed && options.signal === undefined) {
@@ -89,7 +89,7 @@ export class Executor {
 
   /** The retry loop; `from` continues a plan whose first attempt failed (see {@link run}). */
   async #runPlan<T>(
-    info: RequestInfo,
+    info: RequestInfo<Host>,
     options: RunOptions,
     attempt: Attempt<T>,
     from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,

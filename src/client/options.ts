@@ -44,6 +44,8 @@ export interface ClientOptions {
    * `remoteDcHosts` allows. Default: the data center of the first contact point that answers.
    */
   localDataCenter?: string;
+  /** Rack of this client: the default load balancing prefers replicas and nodes there. */
+  localRack?: string;
   /**
    * Nodes per remote data center that may serve requests when no node of the local one can
    * (each gets one connection). Default 0: remote data centers are never used.
@@ -115,6 +117,7 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   contactPoints: { host: string; port: number }[];
   localDataCenter?: string;
+  localRack?: string;
   remoteDcHosts: number;
   addressTranslator?: AddressTranslator;
   reconnection: ReconnectionPolicy;
@@ -196,6 +199,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   return {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
+    localRack: o.localRack,
     remoteDcHosts: positiveInt("remoteDcHosts", o.remoteDcHosts, 0, true),
     addressTranslator: o.addressTranslator,
     reconnection: o.reconnection ?? new ExponentialReconnectionPolicy(),

@@ -26,6 +26,8 @@ export interface Prepared {
   columns: readonly ColumnSpec[] | null;
   /** Row decoder for {@link Prepared.columns}, built on first use. */
   decoder: RowDecoder | null;
+  /** A conditional statement (`IF ...`): a lightweight transaction. */
+  readonly conditional: boolean;
 }
 
 /** The cache. */
@@ -136,6 +138,7 @@ export class PreparedCache {
         partitionKeyIndexes: m.variables.partitionKeyIndexes,
         columns: m.resultMetadata.columns,
         decoder: null,
+        conditional: /\bIF\b/i.test(query),
       };
       return prepared;
     }, opts);

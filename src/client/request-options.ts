@@ -30,6 +30,14 @@ export interface ExecuteOptions {
   timeout?: number;
   /** Ask the server to trace the request; the result's `tracingId` names the session. */
   tracing?: boolean;
+  /**
+   * The partition key as the partitioner hashes it (one column's serialized value, or the
+   * composite of several), for statements the client cannot route by itself: it then sends
+   * the request to a replica first. Prepared statements are routed by their bound values.
+   */
+  routingKey?: Uint8Array;
+  /** For unprepared statements: which parameters form the partition key, in key order. */
+  routingIndexes?: readonly number[];
   /** Custom payload for a server-side QueryHandler. */
   customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
 }

@@ -16,6 +16,7 @@ import { type ClientEvents, Emitter } from "./events.ts";
 import { Host, type HostDistance } from "./host.ts";
 import type { ReconnectionPolicy } from "./reconnection.ts";
 import { resolveContactPoints } from "./resolve.ts";
+import { TokenMap } from "../routing/token-map.ts";
 import { awaitAgreement, schemaVersions } from "./schema-agreement.ts";
 import { querySystem } from "./system-query.ts";
 import {
@@ -62,6 +63,14 @@ export class Cluster {
   #byReported = new Map<string, Host>();
   #localDc: string | undefined;
   #peersQuery = PEERS_V2_QUERY;
+  #partitioner: string | undefined;
+  #replication = new Map<string, Record<string, string>>();
+  readonly #keyspaceRefresh: Coalescer;
+  /**
+   * Where each partition lives: rebuilt when the topology or a keyspace's replication changes;
+   * undefined before the first topology read and for partitioners that cannot be routed by.
+   */
+  tokenMap: TokenMap<Host> | undefined;
   #initialized = false;
   #closed = false;
 
@@ -94,6 +103,7 @@ export class Cluster {
       reconnection: ctx.reconnection,
     });
     this.#refresh = new Coalescer(() => this.#refreshTopology(), () => {});
+    this.#keyspaceRefresh = new Coalescer(() => this.#refreshKeyspaces(), () => {});
   }
 
   readonly #newHost: (host: string, port: number) => Host;
@@ -177,9 +187,10 @@ export class Cluster {
   async #readTopology(conn: Connection, via: Host): Promise<void> {
     this.#ctx.negotiated(conn);
     const timeout = this.#ctx.queryTimeout;
-    const [localRows, peerRows] = await Promise.all([
+    const [localRows, peerRows, keyspaceRows] = await Promise.all([
       querySystem(conn, LOCAL_QUERY, timeout),
       this.#peers(conn, timeout),
+      querySystem(conn, KEYSPACES_QUERY, timeout).catch(() => null),
     ]);
     const local = localRecord(localRows[0]);
     const peers: NodeRecord[] = [];
@@ -191,7 +202,31 @@ export class Cluster {
     const reported = typeof l?.rpc_address === "string"
       ? endpointKey(l.rpc_address, typeof l.rpc_port === "number" ? l.rpc_port : via.port)
       : via.address;
+    if (typeof l?.partitioner === "string") this.#partitioner = l.partitioner;
+    if (keyspaceRows !== null) this.#replication = replicationOf(keyspaceRows);
     this.#apply(via, local, reported, peers);
+    this.#buildTokenMap();
+  }
+
+  /** Reads every keyspace's replication again (after a keyspace was created, altered, dropped). */
+  async #refreshKeyspaces(): Promise<void> {
+    const conn = this.#control.connection;
+    if (conn === null) return;
+    const rows = await querySystem(conn, KEYSPACES_QUERY, this.#ctx.queryTimeout);
+    this.#replication = replicationOf(rows);
+    const map = this.tokenMap;
+    if (map !== undefined) this.tokenMap = map.withKeyspaces(this.#replication);
+    else this.#buildTokenMap();
+  }
+
+  #buildTokenMap(): void {
+    if (this.#partitioner === undefined) return;
+    try {
+      this.tokenMap = TokenMap.build(this.#partitioner, this.#hosts, this.#replication);
+    } catch {
+      // A partitioner whose tokens are not integers: requests are not routed by token.
+      this.tokenMap = undefined;
+    }
   }
 
   async #peers(conn: Connection, timeout: number) {
@@ -298,6 +333,7 @@ export class Cluster {
         return;
       }
       case "SCHEMA_CHANGE":
+        if (e.change.target === "KEYSPACE") this.#keyspaceRefresh.request();
         this.events.emit("schemaChange", e.change);
         return;
     }
@@ -352,9 +388,25 @@ export class Cluster {
   async close(): Promise<void> {
     this.#closed = true;
     this.#refresh.close();
+    this.#keyspaceRefresh.close();
     await this.#control.close();
     await Promise.all(this.#hosts.map((h) => h.close()));
   }
+}
+
+/** Every keyspace's replication settings: what the token map places replicas by. */
+const KEYSPACES_QUERY = "SELECT keyspace_name, replication FROM system_schema.keyspaces";
+
+function replicationOf(
+  rows: readonly Record<string, unknown>[],
+): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) {
+    const name = r.keyspace_name, replication = r.replication;
+    if (typeof name !== "string" || !(replication instanceof Map)) continue;
+    out.set(name, Object.fromEntries(replication) as Record<string, string>);
+  }
+  return out;
 }
 
 function update(host: Host, rec: NodeRecord): void {

@@ -125,6 +125,46 @@ export function computeReplicas<H extends RingHost>(
   }
 }
 
+/**
+ * Gathers one position's replicas (as host indices) and hands out one shared, exact-size array
+ * per distinct list. On a few nodes with many vnodes most positions repeat a handful of lists
+ * (3 nodes at RF 3 have at most 6 orders for 768 positions), and an array per position costs
+ * about 100 bytes.
+ */
+class ListBuilder<H> {
+  readonly #hosts: readonly H[];
+  readonly #lists = new Map<string, readonly H[]>();
+  readonly #picked: number[] = [];
+  #key = "";
+  /** Hosts added since the last reset. */
+  size = 0;
+
+  constructor(hosts: readonly H[]) {
+    this.#hosts = hosts;
+  }
+
+  reset(): void {
+    this.size = 0;
+    this.#key = "";
+  }
+
+  add(h: number): void {
+    this.#picked[this.size++] = h;
+    this.#key += String.fromCharCode(h & 0xffff, h >>> 16);
+  }
+
+  done(): readonly H[] {
+    let list = this.#lists.get(this.#key);
+    if (list === undefined) {
+      const fresh: H[] = new Array(this.size);
+      for (let i = 0; i < this.size; i++) fresh[i] = this.#hosts[this.#picked[i]];
+      list = fresh;
+      this.#lists.set(this.#key, list);
+    }
+    return list;
+  }
+}
+
 /** For each position, the first `count` distinct owners from it along the ring. */
 function walkDistinct<H extends RingHost>(ring: TokenRing<H>, count: number): (readonly H[])[] {
   const n = ring.size;
@@ -134,17 +174,18 @@ function walkDistinct<H extends RingHost>(ring: TokenRing<H>, count: number): (r
   if (count <= 0) return out.fill(NONE);
   // seen[h] === i + 1 marks host h taken for position i: no clearing between positions.
   const seen = new Int32Array(hosts.length);
+  const lists = new ListBuilder(hosts);
   for (let i = 0; i < n; i++) {
     const stamp = i + 1;
-    const list: H[] = [];
+    lists.reset();
     for (let j = i, walked = 0; walked < n; walked++, j = j + 1 === n ? 0 : j + 1) {
       const h = owner[j];
       if (seen[h] === stamp) continue;
       seen[h] = stamp;
-      list.push(hosts[h]);
-      if (list.length === count) break;
+      lists.add(h);
+      if (lists.size === count) break;
     }
-    out[i] = list;
+    out[i] = lists.done();
   }
   return out;
 }
@@ -187,7 +228,7 @@ function networkTopology<H extends RingHost>(
     hostDc[h] = d ?? -1;
     if (d === undefined) continue;
     nodeCount[d]++;
-    // A node whose rack is not known yet counts as being on a rack of its own name, "".
+    // Nodes whose rack is not known yet count as being on one rack, named "".
     const key = `${d}:${hosts[h].rack ?? ""}`;
     let r = rackIds.get(key);
     if (r === undefined) {
@@ -206,6 +247,7 @@ function networkTopology<H extends RingHost>(
   const rackSeen = new Int32Array(rackIds.size);
   const left = new Int32Array(dcCount);
   const repeats = new Int32Array(dcCount);
+  const lists = new ListBuilder(hosts);
   for (let i = 0; i < n; i++) {
     const stamp = i + 1;
     for (let d = 0; d < dcCount; d++) {
@@ -214,7 +256,7 @@ function networkTopology<H extends RingHost>(
       repeats[d] = rf[d] - rackCount[d];
     }
     let toFill = dcsPresent;
-    const list: H[] = [];
+    lists.reset();
     for (let j = i, walked = 0; walked < n && toFill > 0; walked++, j = j + 1 === n ? 0 : j + 1) {
       const h = owner[j];
       const d = hostDc[h];
@@ -228,10 +270,10 @@ function networkTopology<H extends RingHost>(
         continue;
       }
       hostSeen[h] = stamp;
-      list.push(hosts[h]);
+      lists.add(h);
       if (--left[d] === 0) toFill--;
     }
-    out[i] = list;
+    out[i] = lists.done();
   }
   return out;
 }

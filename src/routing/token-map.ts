@@ -130,9 +130,7 @@ export class TokenMap<H extends RingHost> {
    */
   tokenRanges(keyspace?: string): TokenRange<H>[] {
     const { tokens, owners } = this.ring;
-    const placement = keyspace === undefined
-      ? undefined
-      : this.#keyspaces.get(keyspace)?.placement;
+    const placement = keyspace === undefined ? undefined : this.#keyspaces.get(keyspace)?.placement;
     const n = tokens.length;
     const out: TokenRange<H>[] = new Array(n);
     for (let i = 0; i < n; i++) {

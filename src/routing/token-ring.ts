@@ -86,7 +86,8 @@ export class TokenRing<H extends RingHost> {
       ownerIndex[i] = renumber[idx[i]];
       owners[i] = hostsOut[ownerIndex[i]];
     }
-    return new TokenRing(tokens, owners, ownerIndex, hostsOut);
+    // slice(): exact-size copies, without the spare capacity push left.
+    return new TokenRing(tokens.slice(), owners, ownerIndex, hostsOut);
   }
 
   /** Number of tokens on the ring. */

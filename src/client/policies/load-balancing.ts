@@ -29,11 +29,18 @@ export interface HostInfo {
 }
 
 /** What a policy may know about the request it plans for. */
-export interface RequestInfo {
+export interface RequestInfo<H extends HostInfo = HostInfo> {
   /** Keyspace the request runs in, if known. */
-  keyspace?: string;
-  /** Serialized partition key, when the statement is prepared and the key is bound. */
-  routingKey?: Uint8Array;
+  readonly keyspace?: string;
+  /**
+   * The partition's token, when it is known: a prepared statement with its partition key
+   * bound, or a request with `routingKey` or `routingIndexes`.
+   */
+  readonly token?: bigint;
+  /** The nodes holding the partition, primary first (empty or absent when not known). */
+  readonly replicas?: readonly H[];
+  /** A conditional statement (lightweight transaction): replicas in ring order serve best. */
+  readonly conditional?: boolean;
 }
 
 /**
@@ -50,29 +57,34 @@ export interface RequestInfo {
  * ```
  */
 export interface LoadBalancingPolicy {
-  /** The nodes to try, best first. `hosts` is every known node. */
-  newQueryPlan<H extends HostInfo>(hosts: readonly H[], request: RequestInfo): Iterable<H>;
+  /** The nodes to try, best first. `hosts` is every node the client may use. */
+  newQueryPlan<H extends HostInfo>(hosts: readonly H[], request: RequestInfo<H>): Iterable<H>;
 }
 
 /**
- * Round robin over the nodes that are up (in `localDataCenter` when given), then the remote
- * nodes the client may use (`remoteDcHosts`), then the nodes that are down, so a cluster that
- * just restarted is retried at once.
+ * Round robin over the nodes that are up (in `localDataCenter` when given, those of `localRack`
+ * first), then the remote nodes the client may use (`remoteDcHosts`), then the nodes that are
+ * down, so a cluster that just restarted is retried at once.
  */
 export class RoundRobinPolicy implements LoadBalancingPolicy {
   #next = 0;
   readonly #dc: string | undefined;
+  readonly #rack: string | undefined;
 
-  /** With `localDataCenter`, nodes of other data centers are never used. */
-  constructor(localDataCenter?: string) {
+  /**
+   * With `localDataCenter`, nodes of other data centers are used only as `remoteDcHosts`
+   * allows; with `localRack`, the local data center's nodes of that rack come first.
+   */
+  constructor(localDataCenter?: string, localRack?: string) {
     this.#dc = localDataCenter;
+    this.#rack = localRack;
   }
 
   /** Local nodes up first, rotated by one on each call; then remote ones up; then nodes down. */
   newQueryPlan<H extends HostInfo>(hosts: readonly H[]): Iterable<H> {
     const start = hosts.length === 0 ? 0 : this.#next++ % hosts.length;
     if (this.#next > 0x3fffffff) this.#next = 0;
-    return new RoundRobinPlan(hosts, start, this.#dc);
+    return new RoundRobinPlan(hosts, start, this.#dc, this.#rack);
   }
 }
 
@@ -84,18 +96,22 @@ class RoundRobinPlan<H extends HostInfo> implements IterableIterator<H> {
   readonly #hosts: readonly H[];
   readonly #start: number;
   readonly #dc: string | undefined;
+  readonly #rack: string | undefined;
   #i = 0;
-  // Remote nodes up and nodes down found on the way, tried after every local node that is up;
-  // rare, so made on demand.
+  // Local nodes of other racks, remote nodes up and nodes down found on the way, tried after
+  // every local node that is up (of the local rack, when one is set); made on demand.
+  #otherRack: H[] | undefined;
+  #o = 0;
   #remote: H[] | undefined;
   #r = 0;
   #down: H[] | undefined;
   #d = 0;
 
-  constructor(hosts: readonly H[], start: number, dc: string | undefined) {
+  constructor(hosts: readonly H[], start: number, dc: string | undefined, rack?: string) {
     this.#hosts = hosts;
     this.#start = start;
     this.#dc = dc;
+    this.#rack = rack;
   }
 
   [Symbol.iterator](): IterableIterator<H> {
@@ -115,7 +131,12 @@ class RoundRobinPlan<H extends HostInfo> implements IterableIterator<H> {
       }
       if (!h.isUp) (this.#down ??= []).push(h);
       else if (remote) (this.#remote ??= []).push(h);
+      else if (this.#rack !== undefined && h.rack !== this.#rack) (this.#otherRack ??= []).push(h);
       else return { value: h, done: false };
+    }
+    const other = this.#otherRack;
+    if (other !== undefined && this.#o < other.length) {
+      return { value: other[this.#o++], done: false };
     }
     const remote = this.#remote;
     if (remote !== undefined && this.#r < remote.length) {
