@@ -1,6 +1,7 @@
 /**
  * The benchmark's own Cassandra node: started empty for every run, on an address no test uses,
- * with the heap Cassandra would give itself on this machine.
+ * with the heap Cassandra would give itself on this machine. `--nodes 3` runs get a cluster of
+ * three of their own instead (`bench3`, on 127.0.0.55–57).
  *
  * A node that has served the test suites and earlier runs for hours spent measurably more CPU
  * per request than a fresh one (select at 512 on this machine: 23–29 ms per 1000 requests against
@@ -19,9 +20,33 @@ import { start, stop } from "../tools/cassandra/launcher.ts";
 export const BENCH_CLUSTER = {
   name: "bench",
   address: "127.0.0.51",
+  nodes: 1,
   port: 9042,
   dataCenter: "datacenter1",
 } as const;
+
+/**
+ * The three-node benchmark cluster (`--nodes 3`): a launcher cluster of its own, on addresses
+ * of its own (127.0.0.55, .56, .57), so that it and the single node never stop or block each
+ * other (the launcher refuses to start a node where something else answers). One data center.
+ */
+export const BENCH_CLUSTER_3 = {
+  name: "bench3",
+  address: "127.0.0.55",
+  nodes: 3,
+  port: 9042,
+  dataCenter: "datacenter1",
+} as const;
+
+/** A benchmark cluster: {@link BENCH_CLUSTER} or {@link BENCH_CLUSTER_3}. */
+export type BenchCluster = typeof BENCH_CLUSTER | typeof BENCH_CLUSTER_3;
+
+/** The benchmark cluster of `nodes` nodes (1 or 3). */
+export function benchCluster(nodes: number): BenchCluster {
+  if (nodes === 1) return BENCH_CLUSTER;
+  if (nodes === 3) return BENCH_CLUSTER_3;
+  throw new Error(`no benchmark cluster of ${nodes} nodes (1 or 3)`);
+}
 
 /**
  * The heap size Cassandra's own `conf/cassandra-env.sh` picks for a machine with `ramMb` of
@@ -41,24 +66,46 @@ async function systemMemoryMb(): Promise<number> {
   return Math.floor(kb / 1024);
 }
 
-/** Stops any earlier benchmark node and starts an empty one. Returns its address. */
-export async function startBenchNode(
-  log: (s: string) => void,
-): Promise<{ host: string; port: number }> {
-  await stop(BENCH_CLUSTER.name, log);
-  const heapMb = cassandraDefaultHeapMb(await systemMemoryMb());
-  const info = await start({
-    name: BENCH_CLUSTER.name,
-    address: BENCH_CLUSTER.address,
-    port: BENCH_CLUSTER.port,
-    heapMb,
-    log,
-  });
-  log(`benchmark node ${BENCH_CLUSTER.address} (Cassandra ${info.version}, heap ${heapMb} MiB)`);
-  return { host: BENCH_CLUSTER.address, port: BENCH_CLUSTER.port };
+/**
+ * Heap per node for a cluster of `nodes` on this machine: what `cassandra-env.sh` would pick on
+ * a machine with a `nodes`-th of its memory. One node keeps Cassandra's own default (6 GiB of
+ * 24); three get 2 GiB each, so together they hold the quarter of the memory one default node
+ * would, and the rest stays for what a heap does not cover (direct buffers, metaspace, thread
+ * stacks: about 0.5–1 GiB more per JVM), the page cache, the clients and the other clusters that
+ * run on this shared machine.
+ */
+export async function benchHeapMb(nodes: number): Promise<number> {
+  return cassandraDefaultHeapMb(Math.floor((await systemMemoryMb()) / nodes));
 }
 
-/** Stops the benchmark node. */
-export async function stopBenchNode(log: (s: string) => void): Promise<void> {
-  await stop(BENCH_CLUSTER.name, log);
+/** Stops any earlier benchmark node (or cluster) and starts an empty one. Returns its address. */
+export async function startBenchNode(
+  log: (s: string) => void,
+  cluster: BenchCluster = BENCH_CLUSTER,
+): Promise<{ host: string; port: number }> {
+  await stop(cluster.name, log);
+  const heapMb = await benchHeapMb(cluster.nodes);
+  const info = await start({
+    name: cluster.name,
+    nodes: cluster.nodes,
+    address: cluster.address,
+    port: cluster.port,
+    heapMb,
+    dcs: [cluster.dataCenter],
+    log,
+  });
+  const addresses = info.nodes.map((n) => n.address).join(", ");
+  log(
+    `benchmark ${cluster.nodes === 1 ? "node" : `cluster ${cluster.name}:`} ${addresses} ` +
+      `(Cassandra ${info.version}, heap ${heapMb} MiB${cluster.nodes === 1 ? "" : " each"})`,
+  );
+  return { host: cluster.address, port: cluster.port };
+}
+
+/** Stops the benchmark node (or cluster). */
+export async function stopBenchNode(
+  log: (s: string) => void,
+  cluster: BenchCluster = BENCH_CLUSTER,
+): Promise<void> {
+  await stop(cluster.name, log);
 }

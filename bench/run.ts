@@ -18,6 +18,16 @@
  *                                     order, and report the median round)
  *   --cql-protocol=4                  our driver on protocol v4 (as the other contenders speak)
  *                                     instead of the highest the server offers; a filtered run
+ *   --nodes=3 (or --nodes 3)          routing on a cluster: a bench cluster of three nodes of its
+ *                                     own (bench/node.ts: `bench3`, 127.0.0.55-57, 2 GiB heap
+ *                                     each, warmed up and stopped at the end as the single node
+ *                                     is; --keep-node, --host/--port as above, every node then
+ *                                     found in the host's system.peers), keyspace RF 3
+ *                                     (NetworkTopologyStrategy), insert and select at 64 and 512,
+ *                                     LOCAL_QUORUM, every node a contact point: cql (its default
+ *                                     load balancing) against cql-rr (RoundRobinPolicy) and
+ *                                     cassandra-driver (token-aware by default); results in
+ *                                     bench/results/latest-3nodes.json (--quick: -3nodes-quick)
  *
  * ## Worker contract (how to plug a contender in)
  * A worker is a script run as `<runtime> <script> '<job json>'` (the job is also accepted on
@@ -25,7 +35,10 @@
  * `concurrency` (that many independent loops, each with one request in flight), `durationSec`
  * (measured window), `warmupSec` (unmeasured time before it), optional `maxOps`, `host`,
  * `port`, `keyspace`, `localDataCenter`, `compression` ("none" | "lz4"), optional
- * `protocolVersion` (our driver only). Tables, statements and
+ * `protocolVersion` (our driver only). Cluster runs (`--nodes 3`) add `hosts` (every node as
+ * "host:port", the contact points; `host`/`port` are its first) and `consistency`
+ * ("LOCAL_QUORUM"; absent means ONE), which the cql and cassandra-driver workers honour, and
+ * `cql-rr` jobs `loadBalancing: "round-robin"` (cql worker only). Tables, statements and
  * row values come from bench/workloads.mjs (bench/python/common.py for Python).
  * The worker prints, as its last stdout line, one JSON object:
  *   {"ok": true, "ops_per_sec", "p50_ms", "p99_ms", "cpu_ms_per_1k_ops", "peak_rss_mb", ...}
@@ -42,7 +55,7 @@
 
 import { ensureSchema, resetForJob } from "./schema.ts";
 import { DEFAULT_RECORDING, record } from "./replay.ts";
-import { BENCH_CLUSTER, startBenchNode, stopBenchNode } from "./node.ts";
+import { BENCH_CLUSTER, benchCluster, startBenchNode, stopBenchNode } from "./node.ts";
 
 /** One line of bench/results/latest.json: exactly these fields. */
 export interface ResultRow {
@@ -74,6 +87,8 @@ interface Contender {
   script: string;
   /** Drivers that can run against the replay server (v4, handshake recorded from cassandra-driver). */
   replay: boolean;
+  /** Fields added to every job of this contender. */
+  job?: Record<string, unknown>;
 }
 
 interface Cell {
@@ -121,6 +136,31 @@ const CONTENDERS: Contender[] = [
   },
 ];
 
+/**
+ * Contenders of a cluster run (`--nodes 3`): our driver with its default load balancing on every
+ * runtime, with round robin (the same worker, `loadBalancing: "round-robin"`) and
+ * cassandra-driver, whose default policy is token-aware, on Node.
+ */
+const CLUSTER_CONTENDERS: Contender[] = [
+  { driver: "cql", runtimes: ["node", "deno", "bun"], script: "workers/cql.mjs", replay: false },
+  {
+    driver: "cql-rr",
+    runtimes: ["node"],
+    script: "workers/cql.mjs",
+    replay: false,
+    job: { loadBalancing: "round-robin" },
+  },
+  {
+    driver: "cassandra-driver",
+    runtimes: ["node"],
+    script: "workers/cassandra-driver.mjs",
+    replay: false,
+  },
+];
+
+/** Consistency of every request in a cluster run. */
+const CLUSTER_CONSISTENCY = "LOCAL_QUORUM";
+
 /** PyPI package behind each Python contender (for install-status.json). */
 const PYPI: Record<string, string> = {
   "async-cassandra": "async-cassandra",
@@ -129,18 +169,42 @@ const PYPI: Record<string, string> = {
   "python-driver": "cassandra-driver",
 };
 
+/** Flags that take a value: `--name=value`, or `--name value` as well. */
+const VALUE_FLAGS = new Set([
+  "host",
+  "port",
+  "duration",
+  "warmup",
+  "rounds",
+  "workload",
+  "driver",
+  "runtime",
+  "concurrency",
+  "cql-protocol",
+  "nodes",
+]);
+
 function flag(name: string): string | undefined {
-  const found = Deno.args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (!found) return undefined;
-  return found.includes("=") ? found.slice(found.indexOf("=") + 1) : "true";
+  const at = Deno.args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  const found = Deno.args[at];
+  if (found.includes("=")) return found.slice(found.indexOf("=") + 1);
+  const next = Deno.args[at + 1];
+  return VALUE_FLAGS.has(name) && next !== undefined && !next.startsWith("--") ? next : "true";
 }
 
 function list(name: string): string[] | undefined {
   return flag(name)?.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-function cells(quick: boolean, driverBound: boolean): Cell[] {
+function cells(quick: boolean, driverBound: boolean, cluster: boolean): Cell[] {
   const none = "none" as const;
+  if (cluster) {
+    // Routing shows with many requests in flight; --quick only shortens the windows.
+    return ["insert", "select"].flatMap((workload) =>
+      [64, 512].map((concurrency) => ({ workload, concurrency, compression: none }))
+    );
+  }
   if (driverBound) {
     return [
       ...(quick ? [64] : [1, 64, 512]).map((c) => ({
@@ -237,8 +301,8 @@ function nodeBundle(script: string): string {
 }
 
 /** Bundles every TypeScript worker for Node (plain JavaScript workers run as they are). */
-async function bundleForNode(): Promise<void> {
-  for (const c of CONTENDERS) {
+async function bundleForNode(contenders: Contender[]): Promise<void> {
+  for (const c of contenders) {
     if (!c.script.endsWith(".ts") || !c.runtimes.includes("node")) continue;
     const out = await new Deno.Command(DENO, {
       args: ["bundle", "--quiet", `${HERE}${c.script}`, "-o", nodeBundle(c.script)],
@@ -277,18 +341,26 @@ interface Outcome {
  * the last (on this machine select at 512 climbed from 31k to 88k ops/s over its first minutes
  * of load). Before anything is measured, the server's v4 and v5 request paths get two minutes of
  * writes and reads (the ceiling speaks v4 like most contenders, cql on Deno v5); then the write
- * tables are emptied again.
+ * tables are emptied again. A cluster (`hosts` given) is warmed up the same way by cql on Deno
+ * on v4 and on v5, with every node a contact point and the run's consistency, so that every node
+ * coordinates and serves replica reads and writes (the ceiling talks to one node only).
  */
 async function warmUp(
   host: string,
   port: number,
   dataCenter: string,
   quick: boolean,
+  cluster?: { hosts: string[]; consistency: string },
 ): Promise<void> {
   console.log(`warming the server up (${quick ? "10 s" : "about 2 minutes"}, not measured)…`);
-  const clients: [Runtime, string][] = [["bun", "workers/ceiling.ts"], ["deno", "workers/cql.mjs"]];
+  const clients: [Runtime, string, Record<string, unknown>][] = cluster
+    ? [
+      ["deno", "workers/cql.mjs", { protocolVersion: 4, ...cluster }],
+      ["deno", "workers/cql.mjs", cluster],
+    ]
+    : [["bun", "workers/ceiling.ts", {}], ["deno", "workers/cql.mjs", {}]];
   for (let pass = 0; pass < (quick ? 1 : 3); pass++) {
-    for (const [runtime, script] of clients) {
+    for (const [runtime, script, extra] of clients) {
       for (const workload of ["insert", "select"]) {
         const o = await runOne(command(runtime, script), {
           workload,
@@ -300,6 +372,7 @@ async function warmUp(
           keyspace: "bench",
           localDataCenter: dataCenter,
           compression: "none",
+          ...extra,
         });
         if (!o.row) throw new Error(`warm-up ${workload} (${script}): ${o.failed ?? o.skipped}`);
       }
@@ -427,6 +500,7 @@ function table(items: Printed[], rows: ResultRow[]): string {
 const COLORS: Record<string, string> = {
   "ceiling": "#9e9e9e",
   "cql": "#d62728",
+  "cql-rr": "#e377c2",
   "cassandra-driver": "#1f77b4",
   "async-cassandra": "#2ca02c",
   "scyllapy": "#9467bd",
@@ -489,6 +563,11 @@ async function main(): Promise<void> {
   const quick = flag("quick") !== undefined;
   const rounds = Math.max(1, Number(flag("rounds") ?? 1));
   const driverBound = flag("driver-bound") !== undefined;
+  const nodes = Number(flag("nodes") ?? 1);
+  const benchNodes = benchCluster(nodes); // 1 or 3, else an error
+  const cluster = nodes > 1;
+  if (cluster && driverBound) throw new Error("--driver-bound replays one node: no --nodes");
+  const contenders = cluster ? CLUSTER_CONTENDERS : CONTENDERS;
   const external = flag("host") !== undefined || flag("port") !== undefined;
   let host = flag("host") ?? "127.0.0.1";
   let port = Number(flag("port") ?? 9042);
@@ -507,18 +586,31 @@ async function main(): Promise<void> {
   // Without --host/--port the run gets a node of its own (bench/node.ts); driver-bound runs need
   // one only to record from.
   const ownNode = !external && (!driverBound || recording);
-  if (ownNode) ({ host, port } = await startBenchNode(console.log));
+  if (ownNode) ({ host, port } = await startBenchNode(console.log, benchNodes));
   try {
     await measure();
   } finally {
-    if (ownNode && flag("keep-node") === undefined) await stopBenchNode(console.log);
+    if (ownNode && flag("keep-node") === undefined) await stopBenchNode(console.log, benchNodes);
   }
 
   async function measure(): Promise<void> {
     const info = driverBound && !recording
-      ? { dataCenter: BENCH_CLUSTER.dataCenter }
-      : await ensureSchema(host, port, false, console.log);
-    if (ownNode && !driverBound) await warmUp(host, port, info.dataCenter, quick);
+      ? { dataCenter: BENCH_CLUSTER.dataCenter, hosts: [`${host}:${port}`] }
+      : await ensureSchema(host, port, false, console.log, {
+        replicationFactor: cluster ? 3 : 1,
+        nodes,
+      });
+    // Cluster jobs name every node (the contact points) and their consistency.
+    const clusterJob = cluster
+      ? { hosts: info.hosts, consistency: CLUSTER_CONSISTENCY }
+      : undefined;
+    if (cluster) {
+      console.log(
+        `cluster of ${info.hosts.length} nodes (${info.hosts.join(", ")}), data center ` +
+          `${info.dataCenter}, keyspace RF 3, ${CLUSTER_CONSISTENCY}`,
+      );
+    }
+    if (ownNode && !driverBound) await warmUp(host, port, info.dataCenter, quick, clusterJob);
     let replay: Deno.ChildProcess | undefined;
     if (driverBound) {
       if (recording) {
@@ -540,8 +632,12 @@ async function main(): Promise<void> {
       port = JSON.parse(decoder.decode(value)).listening;
       console.log(`replay server on 127.0.0.1:${port}`);
     }
-    const pyFailed = driverBound ? new Map<string, string>() : await pythonSetup();
-    if ((!dl || dl.includes("cql")) && (!rl || rl.includes("node"))) {
+    const pyFailed = driverBound || cluster ? new Map<string, string>() : await pythonSetup();
+    const cqlOnNode = contenders.some((c) =>
+      c.script === "workers/cql.mjs" && (!dl || dl.includes(c.driver)) &&
+      c.runtimes.includes("node") && (!rl || rl.includes("node"))
+    );
+    if (cqlOnNode) {
       // Node users get the npm build, so that is what the Node rows measure.
       const b = await new Deno.Command(DENO, { args: ["task", "build"], cwd: ROOT }).output();
       if (!b.success) throw new Error("npm run build failed");
@@ -550,15 +646,15 @@ async function main(): Promise<void> {
     const rows: ResultRow[] = [];
     const printed: Printed[] = [];
     const ceilingRuntimes: Runtime[] = quick ? ["bun"] : ["bun", "deno", "node"];
-    await bundleForNode();
-    for (const cell of cells(quick, driverBound)) {
+    await bundleForNode(contenders);
+    for (const cell of cells(quick, driverBound, cluster)) {
       const name = cellName(cell, driverBound);
       if (wl && !wl.some((w) => name === w || name.startsWith(w + "-") || cell.workload === w)) {
         continue;
       }
       if (cl && !cl.includes(String(cell.concurrency))) continue;
       const jobs: { c: Contender; runtime: Runtime }[] = [];
-      for (const c of CONTENDERS) {
+      for (const c of contenders) {
         if (dl && !dl.includes(c.driver)) continue;
         if (driverBound && !c.replay) continue;
         const runtimes = c.driver === "ceiling" && !rl ? ceilingRuntimes : c.runtimes;
@@ -591,7 +687,11 @@ async function main(): Promise<void> {
               keyspace: "bench",
               localDataCenter: info.dataCenter,
               compression: cell.compression,
-              ...(c.driver === "cql" && cqlProtocol ? { protocolVersion: cqlProtocol } : {}),
+              ...(c.script === "workers/cql.mjs" && cqlProtocol
+                ? { protocolVersion: cqlProtocol }
+                : {}),
+              ...clusterJob,
+              ...c.job,
             };
             try {
               if (!driverBound) await resetForJob(host, port);
@@ -650,15 +750,15 @@ async function main(): Promise<void> {
     await replay?.status;
 
     console.log("\n" + table(printed, rows));
-    const base = driverBound ? "latest-driver-bound" : "latest";
+    const base = driverBound ? "latest-driver-bound" : cluster ? `latest-${nodes}nodes` : "latest";
     await Deno.mkdir(`${HERE}results`, { recursive: true });
     // A filtered run must not silently replace a complete result set.
     const filtered = wl || dl || rl || cl || cqlProtocol;
     const name = filtered ? `${base}-filtered` : quick ? `${base}-quick` : base;
     await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
     const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
-      quick ? " --quick" : ""
-    } ${new Date().toISOString().slice(0, 16)}`;
+      cluster ? `(${nodes} nodes, RF 3, ${CLUSTER_CONSISTENCY})` : ""
+    }${quick ? " --quick" : ""} ${new Date().toISOString().slice(0, 16)}`;
     await Deno.writeTextFile(`${HERE}results/${name}.svg`, svgChart(rows, title));
     console.log(
       `\nwrote bench/results/${name}.json and .svg in ${

@@ -5,6 +5,7 @@
  * driver gets its statements or connections warmed up by the setup.
  *
  *   node_modules/.bin/deno run -A bench/schema.ts [--host=127.0.0.1] [--port=9042] [--force]
+ *     [--rf=3]   (a keyspace of three replicas, for a cluster of at least three nodes)
  *
  * @module
  */
@@ -20,15 +21,33 @@ import {
   kvKey,
   kvRow,
   READ_ROWS,
+  replication,
   SCAN_ROWS,
   scanRow,
-  SCHEMA,
+  schema,
 } from "./workloads.mjs";
 
 /** What the workers need to know about the node. */
 export interface NodeInfo {
   /** Data center of the node, for drivers that insist on `localDataCenter`. */
   dataCenter: string;
+  /**
+   * Every node of the cluster as "host:port": the one asked first, then its peers (their
+   * `rpc_address` in system.peers, on the same port).
+   */
+  hosts: string[];
+}
+
+/** Options of {@link ensureSchema}. */
+export interface SchemaOptions {
+  /**
+   * Replicas of the keyspace. 1 (default): SimpleStrategy, as the single-node runs have it; more:
+   * NetworkTopologyStrategy on the node's data center. A keyspace made with another factor is
+   * altered and repopulated.
+   */
+  replicationFactor?: number;
+  /** Nodes the cluster must have: waits (up to a minute) until the node sees that many. */
+  nodes?: number;
 }
 
 const decoder = new TextDecoder();
@@ -45,6 +64,89 @@ async function dataCenterOf(conn: SimpleConnection): Promise<string> {
     if (n === body.length - p - 4) return decoder.decode(body.subarray(p + 4));
   }
   return "datacenter1";
+}
+
+/**
+ * The cells of a one-column result whose values all have `size` bytes (inet: 4, uuid: 16), read
+ * from the end of the body (rows come last). Null when a cell has another size (a null).
+ */
+function fixedColumn(body: Uint8Array, size: number): Uint8Array[] | null {
+  const { rows } = rowsSummary(body);
+  const start = body.length - rows * (4 + size);
+  if (start < 0) return null;
+  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const out: Uint8Array[] = [];
+  for (let p = start; p < body.length; p += 4 + size) {
+    if (dv.getInt32(p) !== size) return null;
+    out.push(body.subarray(p + 4, p + 4 + size));
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The peers' `rpc_address`es (IPv4), or null while one of them is not known yet. */
+async function peersOf(conn: SimpleConnection): Promise<string[] | null> {
+  const cells = fixedColumn(await conn.query("SELECT rpc_address FROM system.peers"), 4);
+  return cells && cells.map((c) => c.join("."));
+}
+
+/**
+ * Waits until every node reports the same schema version (system.local and system.peers of the
+ * node asked), as drivers do after DDL: the workers' first requests go to every node.
+ */
+async function waitSchemaAgreement(conn: SimpleConnection, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const local = fixedColumn(await conn.query("SELECT schema_version FROM system.local"), 16);
+    const peers = fixedColumn(await conn.query("SELECT schema_version FROM system.peers"), 16);
+    if (local && peers) {
+      const versions = new Set([...local, ...peers].map((v) => v.join(",")));
+      if (versions.size === 1) return;
+    }
+    if (Date.now() > deadline) throw new Error("the nodes did not agree on the schema in time");
+    await sleep(200);
+  }
+}
+
+/** QUORUM: with RF 3, a row written at QUORUM is on two replicas, which LOCAL_QUORUM reads meet. */
+const CONSISTENCY_QUORUM = 0x0004;
+
+/** {@link executeBody} at `consistency`: the two bytes after the prepared id ([short bytes]). */
+function executeAt(
+  consistency: number,
+  id: Uint8Array,
+  values: (Uint8Array | null)[],
+): Uint8Array {
+  const body = executeBody(id, values);
+  new DataView(body.buffer, body.byteOffset).setUint16(2 + id.length, consistency);
+  return body;
+}
+
+/** The keyspace's replication map (system_schema.keyspaces), or null when it has none. */
+async function replicationOf(conn: SimpleConnection): Promise<Map<string, string> | null> {
+  const body = await conn.query(
+    `SELECT JSON replication FROM system_schema.keyspaces WHERE keyspace_name = '${KEYSPACE}'`,
+  );
+  if (rowsSummary(body).rows !== 1) return null;
+  // One text cell, the last [bytes] of the body: its length is the only int among the last
+  // bytes that counts them (4 bytes of JSON text make a number far larger than the body).
+  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (let p = body.length - 4; p >= 0; p--) {
+    if (dv.getInt32(p) !== body.length - p - 4) continue;
+    const json = JSON.parse(decoder.decode(body.subarray(p + 4)));
+    return new Map(Object.entries(json.replication as Record<string, string>));
+  }
+  return null;
+}
+
+/** Whether `replication` is what {@link replication}(rf, dataCenter) asks for. */
+function sameReplication(m: Map<string, string>, rf: number, dataCenter: string): boolean {
+  const cls = m.get("class") ?? "";
+  return rf === 1
+    ? cls.endsWith("SimpleStrategy") && m.get("replication_factor") === "1"
+    : cls.endsWith("NetworkTopologyStrategy") && m.size === 2 &&
+      m.get(dataCenter) === String(rf);
 }
 
 /** Runs `count` requests with at most `window` in flight. */
@@ -66,18 +168,50 @@ export async function ensureSchema(
   port: number,
   force = false,
   log: (s: string) => void = () => {},
+  opts: SchemaOptions = {},
 ): Promise<NodeInfo> {
+  const rf = opts.replicationFactor ?? 1;
   const conn = await SimpleConnection.open(host, port);
   try {
     const dataCenter = await dataCenterOf(conn);
-    for (const ddl of SCHEMA) await conn.query(ddl);
+    let peers = await peersOf(conn);
+    const deadline = Date.now() + 60_000;
+    while ((opts.nodes ?? 1) > 1 && (peers === null || peers.length + 1 < opts.nodes!)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${host}:${port} sees ${(peers?.length ?? 0) + 1} node(s), not ${opts.nodes}`,
+        );
+      }
+      await sleep(500);
+      peers = await peersOf(conn);
+    }
+    const hosts = [`${host}:${port}`, ...(peers ?? []).map((p) => `${p}:${port}`)];
+    if (rf > hosts.length) throw new Error(`replication factor ${rf} on ${hosts.length} node(s)`);
+    for (const ddl of schema(rf, dataCenter)) await conn.query(ddl);
+    if (hosts.length > 1) await waitSchemaAgreement(conn);
+    // A keyspace made with another factor (by a run of the other mode against this cluster).
+    const made = await replicationOf(conn);
+    if (made && !sameReplication(made, rf, dataCenter)) {
+      log(`${KEYSPACE} has replication ${JSON.stringify(Object.fromEntries(made))}: altering…`);
+      await conn.query(
+        `ALTER KEYSPACE ${KEYSPACE} WITH replication = ${replication(rf, dataCenter)}`,
+      );
+      if (hosts.length > 1) await waitSchemaAgreement(conn);
+      force = true;
+    }
     const marker = await conn.query(`SELECT v FROM ${KEYSPACE}.meta WHERE k = 'data'`);
     // One int cell: it is the last 4 bytes of the body.
     const current = rowsSummary(marker).rows === 1
       ? new DataView(marker.buffer, marker.byteOffset).getInt32(marker.length - 4)
       : -1;
-    if (current === DATA_VERSION && !force) return { dataCenter };
-    log(`populating ${KEYSPACE} (${READ_ROWS} kv rows, ${SCAN_ROWS} scan rows, blobs)…`);
+    if (current === DATA_VERSION && !force) return { dataCenter, hosts };
+    // Written at QUORUM when there are replicas to agree: a LOCAL_QUORUM read then always finds
+    // the row on one of the two replicas it asks.
+    const cl = rf > 1 ? CONSISTENCY_QUORUM : 0x0001;
+    log(
+      `populating ${KEYSPACE} (${READ_ROWS} kv rows, ${SCAN_ROWS} scan rows, blobs; ` +
+        `${rf} replica(s))…`,
+    );
     const t0 = performance.now();
     for (const t of ["kv_read", "scan", "blob_read", "kv_write", "blob_write"]) {
       await conn.query(`TRUNCATE ${KEYSPACE}.${t}`);
@@ -87,7 +221,7 @@ export async function ensureSchema(
       const [id, c1, c2, c3, c4, c5] = kvRow(i);
       return conn.expect(
         Op.EXECUTE,
-        executeBody(kvId, [
+        executeAt(cl, kvId, [
           enc.text(id),
           enc.text(c1),
           enc.text(c2),
@@ -102,7 +236,7 @@ export async function ensureSchema(
       const r = scanRow(i);
       return conn.expect(
         Op.EXECUTE,
-        executeBody(scanId, [
+        executeAt(cl, scanId, [
           enc.int(r[0]),
           enc.int(r[1]),
           enc.text(r[2]),
@@ -121,11 +255,11 @@ export async function ensureSchema(
     await pipelined(
       BLOB_ROWS,
       16,
-      (i) => conn.expect(Op.EXECUTE, executeBody(blobId, [enc.text(blobKey(i)), blob])),
+      (i) => conn.expect(Op.EXECUTE, executeAt(cl, blobId, [enc.text(blobKey(i)), blob])),
     );
     await conn.query(`INSERT INTO ${KEYSPACE}.meta (k, v) VALUES ('data', ${DATA_VERSION})`);
     log(`populated in ${((performance.now() - t0) / 1000).toFixed(1)} s (first key ${kvKey(0)})`);
-    return { dataCenter };
+    return { dataCenter, hosts };
   } finally {
     conn.close();
   }
@@ -138,6 +272,7 @@ if (import.meta.main) {
     Number(arg("port") ?? 9042),
     Deno.args.includes("--force"),
     console.log,
+    { replicationFactor: Number(arg("rf") ?? 1) },
   );
   console.log(JSON.stringify(info));
 }

@@ -29,10 +29,33 @@ export const WRITE_KEYS = 100_000;
 /** Bump when the data below changes, so that the schema step repopulates. */
 export const DATA_VERSION = 2;
 
-/** CREATE statements, in order. */
-export const SCHEMA = [
-  `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = ` +
-  `{'class': 'SimpleStrategy', 'replication_factor': 1}`,
+/**
+ * The keyspace's replication map: SimpleStrategy with one replica on a single node (as it always
+ * was), NetworkTopologyStrategy with `replicationFactor` replicas in `dataCenter` on a cluster.
+ * @param {number} [replicationFactor]
+ * @param {string} [dataCenter]
+ */
+export function replication(replicationFactor = 1, dataCenter = "datacenter1") {
+  return replicationFactor === 1
+    ? `{'class': 'SimpleStrategy', 'replication_factor': 1}`
+    : `{'class': 'NetworkTopologyStrategy', '${dataCenter}': ${replicationFactor}}`;
+}
+
+/**
+ * CREATE statements, in order, for a keyspace of `replicationFactor` replicas.
+ * @param {number} [replicationFactor]
+ * @param {string} [dataCenter]
+ */
+export function schema(replicationFactor = 1, dataCenter = "datacenter1") {
+  return [
+    `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = ` +
+    replication(replicationFactor, dataCenter),
+    ...TABLES,
+  ];
+}
+
+/** CREATE TABLE statements, in order. */
+const TABLES = [
   `CREATE TABLE IF NOT EXISTS ${KEYSPACE}.meta (k text PRIMARY KEY, v int)`,
   `CREATE TABLE IF NOT EXISTS ${KEYSPACE}.kv_write ` +
   `(id text PRIMARY KEY, c1 text, c2 text, c3 int, c4 bigint, c5 double)`,
@@ -44,6 +67,9 @@ export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS ${KEYSPACE}.blob_write (id text PRIMARY KEY, data blob)`,
   `CREATE TABLE IF NOT EXISTS ${KEYSPACE}.blob_read (id text PRIMARY KEY, data blob)`,
 ];
+
+/** CREATE statements of the single-node keyspace (one replica), in order. */
+export const SCHEMA = schema();
 
 /** Statements, all prepared by every contender. */
 export const CQL = {

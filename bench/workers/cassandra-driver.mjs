@@ -8,8 +8,9 @@
  * on it with protocol v4) except where its documented `pooling.coreConnectionsPerHost` measured
  * better here: two connections for `select` (2026-12-02, alternating 1 and 2 at 512: +5% to
  * +21% in 3 of 3 rounds; insert -17% to +1% and blob-select -4% to -6% with 2, so those keep
- * 1), and the default load-balancing policy with the node's data center. The driver has no frame
- * compression, so the LZ4 jobs are skipped.
+ * 1), and the default load-balancing policy with the node's data center (token-aware over
+ * DC-aware round robin), every node of the job's `hosts` as a contact point. Consistency ONE, or
+ * the job's `consistency`. The driver has no frame compression, so the LZ4 jobs are skipped.
  *
  * @module
  */
@@ -34,14 +35,23 @@ const cassandra = (await load("cassandra-driver")).default;
 
 const job = readJob();
 
+/** The driver's code for a consistency name: "LOCAL_QUORUM" is `consistencies.localQuorum`. */
+const consistency = (() => {
+  const name = job.consistency ?? "ONE";
+  const key = name.toLowerCase().replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const code = cassandra.types.consistencies[key];
+  if (code === undefined) throw new Error(`unknown consistency ${name}`);
+  return code;
+})();
+
 if (job.compression !== "none") {
   skip("cassandra-driver 4.x has no protocol compression (no LZ4/Snappy support in the driver)");
 } else {
   const client = new cassandra.Client({
-    contactPoints: [`${job.host}:${job.port}`],
+    contactPoints: job.hosts ?? [`${job.host}:${job.port}`],
     localDataCenter: job.localDataCenter,
     keyspace: job.keyspace,
-    queryOptions: { prepare: true, consistency: cassandra.types.consistencies.one },
+    queryOptions: { prepare: true, consistency },
     // The driver reports usage to DataStax Insights when it connects to DSE/Astra; not here.
     monitorReporting: { enabled: false },
     // Documented option: bigint columns as JS BigInt, like every other contender here.

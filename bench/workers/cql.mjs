@@ -6,7 +6,9 @@
  * first). Job in, one JSON line out: see the contract at the top of bench/run.ts.
  *
  * Configured like the cassandra-driver worker: every statement prepared, default pooling (two
- * connections per node), consistency ONE, LZ4 for the `-lz4` jobs.
+ * connections per node), consistency ONE (or the job's `consistency`), LZ4 for the `-lz4` jobs,
+ * the driver's default load balancing unless the job asks for `loadBalancing: "round-robin"`
+ * (the `cql-rr` contender of `--nodes 3` runs), every node of `hosts` as a contact point.
  *
  * @module
  */
@@ -30,13 +32,19 @@ const isNode = !("Deno" in g) && !("Bun" in g);
 const driver = await import(isNode ? "../../dist/mod.js" : "../../mod.ts");
 
 const job = readJob();
+if (job.loadBalancing !== undefined && job.loadBalancing !== "round-robin") {
+  throw new Error(`unknown loadBalancing ${job.loadBalancing}`);
+}
 const client = new driver.Client({
-  contactPoints: [`${job.host}:${job.port}`],
+  contactPoints: job.hosts ?? [`${job.host}:${job.port}`],
   localDataCenter: job.localDataCenter,
   keyspace: job.keyspace,
-  consistency: "ONE",
+  consistency: job.consistency ?? "ONE",
   compression: job.compression === "lz4" ? "lz4" : undefined,
   protocolVersion: job.protocolVersion,
+  ...(job.loadBalancing === "round-robin"
+    ? { loadBalancing: new driver.RoundRobinPolicy(job.localDataCenter) }
+    : {}),
 });
 await client.connect();
 

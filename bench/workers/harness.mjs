@@ -25,6 +25,12 @@ const process = /** @type {any} */ (globalThis).process;
  * @property {number} [maxOps] stop the window early after this many operations
  * @property {string} host
  * @property {number} port
+ * @property {string[]} [hosts] every node as "host:port", the contact points of a cluster run
+ *   (`host`/`port` are then its first entry); absent: the single node `host`:`port`
+ * @property {"ONE" | "LOCAL_ONE" | "QUORUM" | "LOCAL_QUORUM" | "ALL"} [consistency] of every
+ *   request (cql and cassandra-driver workers); default ONE
+ * @property {"round-robin"} [loadBalancing] cql worker only: RoundRobinPolicy instead of the
+ *   driver's default load balancing
  * @property {string} keyspace
  * @property {string} localDataCenter
  * @property {"none" | "lz4"} compression

@@ -27,7 +27,6 @@ import {
 } from "../protocol/requests.ts";
 import type { Response } from "../protocol/responses.ts";
 import type { Host } from "../cluster/host.ts";
-import type { TokenMap } from "../routing/token-map.ts";
 import { UnpreparedError } from "../protocol/server-errors.ts";
 import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 import { formatUuid } from "../protocol/types/uuid.ts";
