@@ -35,6 +35,7 @@ export {
   type RequestInfo,
   RoundRobinPolicy,
 } from "./src/client/policies/load-balancing.ts";
+export type { SpeculativeExecutionOptions } from "./src/client/speculative.ts";
 export { TokenAwarePolicy } from "./src/client/policies/token-aware.ts";
 export { AllowListPolicy } from "./src/client/policies/allow-list.ts";
 export {

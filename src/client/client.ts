@@ -110,6 +110,7 @@ export class Client {
       () => this.#cluster.planHosts,
       () => this.connect(),
     );
+    this.#exec.speculative = o.speculative;
     this.#cluster = new Cluster({
       contactPoints: o.contactPoints,
       localDataCenter: o.localDataCenter,

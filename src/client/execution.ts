@@ -18,7 +18,8 @@ import { AuthenticationError, ResponseError } from "../protocol/server-errors.ts
 import type { LoadBalancingPolicy, RequestInfo } from "./policies/load-balancing.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
 import { ResultSet } from "./result-set.ts";
-import { abortable } from "./signals.ts";
+import { abortable, anySignal } from "./signals.ts";
+import type { SpeculativeDelay } from "./speculative.ts";
 
 /**
  * One try of a request on one connection. With `onFailure` (the first try, see
@@ -48,6 +49,8 @@ export class Executor {
   /** True once the client closed. */
   closed = false;
   lbp: LoadBalancingPolicy;
+  /** Speculative execution for idempotent requests, when configured. */
+  speculative: SpeculativeDelay | undefined;
   readonly #retry: RetryPolicy;
   readonly #hosts: () => readonly Host[];
   readonly #connect: () => Promise<void>;
@@ -67,6 +70,9 @@ export class Executor {
 
   /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
   run<T>(info: RequestInfo<Host>, options: RunOptions, attempt: Attempt<T>): Promise<T> {
+    if (this.speculative !== undefined && options.idempotent === true) {
+      return this.#speculate(info, options, attempt, this.speculative);
+    }
     // The common case (connected, nothing to abort, a ready connection on the plan's first
     // node) runs without an async frame; its failure, and every other case, take #runPlan.
     if (this.connected && !this.closed && options.signal === undefined) {
@@ -93,6 +99,7 @@ export class Executor {
     options: RunOptions,
     attempt: Attempt<T>,
     from: { plan: Iterator<Host>; host: Host; error: unknown } | undefined,
+    shared?: Iterator<Host>,
   ): Promise<T> {
     const signal = options.signal;
     if (from === undefined) {
@@ -101,7 +108,8 @@ export class Executor {
       if (!this.connected) await abortable(this.#connect(), signal);
     }
     const idempotent = options.idempotent ?? false;
-    const plan = from?.plan ?? this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+    const plan = from?.plan ?? shared ??
+      this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
     let host: Host | undefined = from?.host;
     let failed = from !== undefined;
     let error: unknown = from?.error;
@@ -157,6 +165,68 @@ export class Executor {
     // The plan ran out. A server answer is more useful to the caller than "no host".
     if (last instanceof ResponseError && errors?.size === 1) throw last;
     throw new NoHostAvailableError(errors ?? new Map());
+  }
+
+  /**
+   * Runs executions of the request over one shared plan: the first at once, each next one
+   * when none answered within the delay (or at once when all running ones failed), at most
+   * `maxExecutions`. The first success wins and the others are aborted (their stream ids wait
+   * for their answers, as after a timeout); the request fails when every execution did.
+   */
+  #speculate<T>(
+    info: RequestInfo<Host>,
+    options: RunOptions,
+    attempt: Attempt<T>,
+    spec: SpeculativeDelay,
+  ): Promise<T> {
+    const plan = this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+    const started = performance.now();
+    return new Promise<T>((resolve, reject) => {
+      const controllers: AbortController[] = [];
+      let running = 0;
+      let done = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = () => {
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        for (const c of controllers) c.abort();
+      };
+      const launch = () => {
+        timer = undefined;
+        if (done) return;
+        const ac = new AbortController();
+        controllers.push(ac);
+        running++;
+        const signal = anySignal(options.signal, ac.signal);
+        const n = controllers.length;
+        this.#runPlan(info, { idempotent: true, signal }, attempt, undefined, plan).then(
+          (result) => {
+            if (done) return;
+            finish();
+            if (result instanceof ResultSet) {
+              ResultSet.recordSpeculative(result as ResultSet<unknown>, controllers.length - 1);
+            }
+            if (spec.measures) spec.record(performance.now() - started);
+            resolve(result);
+          },
+          (error) => {
+            running--;
+            if (done) return;
+            // Another execution may still answer; with none running, the next one starts now.
+            if (running > 0) return;
+            if (controllers.length < spec.maxExecutions && !(error instanceof AbortError)) {
+              if (timer !== undefined) clearTimeout(timer);
+              launch();
+              return;
+            }
+            finish();
+            reject(error);
+          },
+        );
+        if (n < spec.maxExecutions) timer = setTimeout(launch, spec.delay());
+      };
+      launch();
+    });
   }
 }
 

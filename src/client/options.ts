@@ -12,6 +12,7 @@ import type { TlsOptions, Transport } from "../transport/types.ts";
 import type { AddressTranslator } from "../cluster/address-translator.ts";
 import { ExponentialReconnectionPolicy, type ReconnectionPolicy } from "../cluster/reconnection.ts";
 import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
+import { SpeculativeDelay, type SpeculativeExecutionOptions } from "./speculative.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
 
 /** TLS settings for the client: PEM strings, or `true` for the runtime's system roots. */
@@ -105,6 +106,13 @@ export interface ClientOptions {
   maxFrameLength?: number;
   /** Which nodes serve a request, in which order. Default: round robin (DC-aware with `localDataCenter`). */
   loadBalancing?: LoadBalancingPolicy;
+  /**
+   * For idempotent requests (`idempotent: true`): when no answer came within `delay` ms (or the
+   * `percentile` of recent latencies), the request also starts on the next node, up to
+   * `maxExecutions` in all; the first answer wins and `rs.info.speculativeExecutions` counts the
+   * extra ones. Default: off.
+   */
+  speculativeExecution?: SpeculativeExecutionOptions;
   /** What to do when a request fails. Default: {@link RetryPolicy} as DataStax drivers define it. */
   retry?: RetryPolicy;
   /** Socket layer; detected from the runtime when absent. */
@@ -122,6 +130,7 @@ export interface ResolvedOptions {
   addressTranslator?: AddressTranslator;
   reconnection: ReconnectionPolicy;
   maxSchemaAgreementWait: number;
+  speculative?: SpeculativeDelay;
   keyspace?: string;
   authProvider?: AuthProvider;
   tls?: TlsOptions;
@@ -209,6 +218,9 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       10_000,
       true,
     ),
+    speculative: o.speculativeExecution === undefined
+      ? undefined
+      : new SpeculativeDelay(o.speculativeExecution),
     keyspace: o.keyspace,
     authProvider,
     tls: o.tls === true ? {} : o.tls,

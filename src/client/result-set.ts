@@ -67,6 +67,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   readonly #consistency: ConsistencyLevel | undefined;
   #tried: ReadonlyMap<string, Error> = NO_TRIED;
   #agreement = true;
+  #speculative = 0;
   #info: ExecutionInfo | undefined;
   #rows: T[] | null;
   #cursor: RowCursor | null;
@@ -104,7 +105,7 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     return this.#info ??= {
       queriedHost: this.#queriedHost,
       triedHosts: this.#tried,
-      speculativeExecutions: 0,
+      speculativeExecutions: this.#speculative,
       achievedConsistency: this.#consistency,
       isSchemaInAgreement: this.#agreement,
     };
@@ -113,6 +114,12 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** Internal: records the nodes that failed before this answer. */
   static recordTried(rs: ResultSet<unknown>, tried: ReadonlyMap<string, Error>): void {
     rs.#tried = tried;
+    rs.#info = undefined;
+  }
+
+  /** Internal: records how many speculative executions the request started. */
+  static recordSpeculative(rs: ResultSet<unknown>, n: number): void {
+    rs.#speculative = n;
     rs.#info = undefined;
   }
 

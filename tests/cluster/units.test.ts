@@ -161,3 +161,17 @@ Deno.test("events: listeners are removed by the function on returns; one that th
   assertEquals(got, [1]);
   assertThrows(() => e.on("a", 5 as unknown as () => void), TypeError);
 });
+
+Deno.test("speculative delay: fixed, or the percentile of recorded latencies; bad options are TypeErrors", async () => {
+  const { SpeculativeDelay } = await import("../../src/client/speculative.ts");
+  assertEquals(new SpeculativeDelay({ delay: 100, maxExecutions: 2 }).delay(), 100);
+  const p = new SpeculativeDelay({ percentile: 90, maxExecutions: 2 });
+  assertEquals(p.delay(), 1_000, "nothing measured yet: a conservative second");
+  for (let i = 1; i <= 100; i++) p.record(i);
+  assertEquals(p.delay(), 91);
+  for (let i = 0; i < 1024; i++) p.record(5);
+  assertEquals(p.delay(), 5, "only the recent window counts");
+  assertThrows(() => new SpeculativeDelay({ delay: 10, maxExecutions: 0 }), TypeError);
+  assertThrows(() => new SpeculativeDelay({ percentile: 100, maxExecutions: 2 }), TypeError);
+  assertThrows(() => new SpeculativeDelay({ delay: -1, maxExecutions: 2 }), TypeError);
+});
