@@ -65,9 +65,10 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   readonly #fetch: PageFetcher<T> | null;
   readonly #queriedHost: string;
   readonly #consistency: ConsistencyLevel | undefined;
-  #tried: ReadonlyMap<string, Error> = NO_TRIED;
-  #agreement = true;
-  #speculative = 0;
+  /** What only some requests have: retries, speculative executions, a schema change. */
+  #extra:
+    | { tried: ReadonlyMap<string, Error>; agreement: boolean; speculative: number }
+    | undefined;
   #info: ExecutionInfo | undefined;
   #rows: T[] | null;
   #cursor: RowCursor | null;
@@ -102,30 +103,35 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
   /** Where and how the request ran. */
   get info(): ExecutionInfo {
     // Built on first read: most results are never asked.
+    const extra = this.#extra;
     return this.#info ??= {
       queriedHost: this.#queriedHost,
-      triedHosts: this.#tried,
-      speculativeExecutions: this.#speculative,
+      triedHosts: extra?.tried ?? NO_TRIED,
+      speculativeExecutions: extra?.speculative ?? 0,
       achievedConsistency: this.#consistency,
-      isSchemaInAgreement: this.#agreement,
+      isSchemaInAgreement: extra?.agreement ?? true,
     };
+  }
+
+  static #extraOf(rs: ResultSet<unknown>) {
+    return rs.#extra ??= { tried: NO_TRIED, agreement: true, speculative: 0 };
   }
 
   /** Internal: records the nodes that failed before this answer. */
   static recordTried(rs: ResultSet<unknown>, tried: ReadonlyMap<string, Error>): void {
-    rs.#tried = tried;
+    ResultSet.#extraOf(rs).tried = tried;
     rs.#info = undefined;
   }
 
   /** Internal: records how many speculative executions the request started. */
   static recordSpeculative(rs: ResultSet<unknown>, n: number): void {
-    rs.#speculative = n;
+    ResultSet.#extraOf(rs).speculative = n;
     rs.#info = undefined;
   }
 
   /** Internal: records the outcome of the schema agreement wait after a schema change. */
   static recordAgreement(rs: ResultSet<unknown>, agreed: boolean): void {
-    rs.#agreement = agreed;
+    ResultSet.#extraOf(rs).agreement = agreed;
     rs.#info = undefined;
   }
 

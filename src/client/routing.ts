@@ -86,6 +86,9 @@ export class Routing implements RequestInfo<Host> {
 export class Router {
   readonly #map: () => TokenMap<Host> | undefined;
   #last: { readonly keyspace?: string } | undefined;
+  /** Whether routing by token can choose between nodes, per keyspace, for {@link #worthFor}. */
+  #worth = new Map<string, boolean>();
+  #worthFor: TokenMap<Host> | undefined;
 
   /** A router reading the cluster's current token map from `map`. */
   constructor(map: () => TokenMap<Host> | undefined) {
@@ -101,13 +104,19 @@ export class Router {
     options: ExecuteOptions,
   ): RequestInfo<Host> {
     if (options.routingKey !== undefined) return this.explicit(keyspace, options, values);
+    // The table's keyspace, from the statement's own metadata, is where the partition lives.
+    const ks = p.variables[p.partitionKeyIndexes[0]].keyspace || keyspace;
+    const conditional = p.conditional || options.serialConsistency !== undefined;
+    // Conditional statements still go to the primary replica first: concurrent Paxos rounds on
+    // a partition then meet at one coordinator.
+    if (ks === undefined || (!conditional && !this.#worthRouting(map, ks))) {
+      return this.plain(keyspace);
+    }
     const token = values === undefined
       ? undefined
       : tokenOfValues(map, values, p.partitionKeyIndexes);
     if (token === undefined) return this.plain(keyspace);
-    // The table's keyspace, from the statement's own metadata, is where the partition lives.
-    const ks = p.variables[p.partitionKeyIndexes[0]].keyspace || keyspace;
-    return new Routing(map, ks, token, p.conditional || options.serialConsistency !== undefined);
+    return new Routing(map, ks, token, conditional);
   }
 
   /** The routing a caller gave: `routingKey`, or `routingIndexes` into the bound values. */
@@ -128,6 +137,26 @@ export class Router {
       : tokenOfValues(map, values, routingIndexes!);
     if (token === undefined) return this.plain(keyspace);
     return new Routing(map, keyspace, token, options.serialConsistency !== undefined);
+  }
+
+  /**
+   * False when every partition of `keyspace` has every node of the ring as a replica (one
+   * node, or a replication factor as large as the cluster), or the map does not know the
+   * keyspace: hashing the key would then choose nothing, and costs a tenth of a request.
+   */
+  #worthRouting(map: TokenMap<Host>, keyspace: string): boolean {
+    if (map !== this.#worthFor) {
+      this.#worthFor = map;
+      this.#worth = new Map();
+    }
+    let worth = this.#worth.get(keyspace);
+    if (worth === undefined) {
+      const all = map.ring.hosts.length;
+      worth = all > 1 && map.strategy(keyspace) !== undefined &&
+        map.tokenRanges(keyspace).some((r) => r.replicas.length < all);
+      this.#worth.set(keyspace, worth);
+    }
+    return worth;
   }
 
   /**
