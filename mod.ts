@@ -36,6 +36,7 @@ export {
   RoundRobinPolicy,
 } from "./src/client/policies/load-balancing.ts";
 export type { SpeculativeExecutionOptions } from "./src/client/speculative.ts";
+export { Metadata, type TokenRangeInfo } from "./src/client/metadata.ts";
 export { TokenAwarePolicy } from "./src/client/policies/token-aware.ts";
 export { AllowListPolicy } from "./src/client/policies/allow-list.ts";
 export {

@@ -16,7 +16,13 @@ const flag = (name: string) =>
 const rounds = Number(flag("rounds") ?? 5);
 const victim = Number(flag("node") ?? 3);
 
-const info = await start({ name: "ring", address: "127.0.0.11", nodes: 3, heapMb: 768 });
+const info = await start({
+  name: "ring",
+  address: "127.0.0.11",
+  nodes: 3,
+  racks: ["rack1", "rack1", "rack2"],
+  heapMb: 768,
+});
 const address = `${info.nodes[victim - 1].address}:${info.nodes[victim - 1].port}`;
 const client = new Client({
   contactPoints: [`${info.nodes[0].address}:${info.nodes[0].port}`],

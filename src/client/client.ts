@@ -40,6 +40,7 @@ import { TokenAwarePolicy } from "./policies/token-aware.ts";
 import { DefaultRetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
 import { Router } from "./routing.ts";
+import { Metadata } from "./metadata.ts";
 import { type PageFetcher, ResultSet, RowStream } from "./result-set.ts";
 import type { BatchOptions, BatchQuery, ExecuteOptions } from "./request-options.ts";
 import { anySignal } from "./signals.ts";
@@ -80,6 +81,7 @@ export class Client {
   readonly #opts: ResolvedOptions;
   readonly #exec: Executor;
   readonly #router: Router;
+  #metadata: Metadata | undefined;
   readonly #prepared = new PreparedCache();
   readonly #decoders = new DecoderCache();
   readonly #cluster: Cluster;
@@ -142,6 +144,11 @@ export class Client {
   /** The keyspace requests run in by default (changes after a `USE` statement). */
   get keyspace(): string | undefined {
     return this.#keyspace;
+  }
+
+  /** The cluster's metadata: replicas and token ranges (after connecting). */
+  get metadata(): Metadata {
+    return this.#metadata ??= new Metadata(this.#cluster);
   }
 
   /** Every node of the cluster this client knows (after connecting; before, the contact points). */

@@ -8,21 +8,34 @@ import { Client, type ClientOptions, type HostInfo } from "../../mod.ts";
 import type { ClusterInfo } from "../../tools/cassandra/launcher.ts";
 import { ensureCluster } from "../support/cassandra.ts";
 
-/** Three nodes in one data center (127.0.0.11-13; an added node gets .14). */
-export const RING = { name: "ring", address: "127.0.0.11", nodes: 3, heapMb: 768 } as const;
+/**
+ * Three nodes in one data center (127.0.0.11-13; an added node gets .14), the first two on one
+ * rack and the third on another, so that rack-aware replica placement has a choice to make.
+ */
+export const RING = {
+  name: "ring",
+  address: "127.0.0.11",
+  nodes: 3,
+  racks: ["rack1", "rack1", "rack2"],
+  heapMb: 768,
+} as const;
 
-/** Two data centers of two nodes each: dc1 on .61 and .63, dc2 on .62 and .64. */
+/**
+ * Two data centers of two nodes each: dc1 on .61 (rack1) and .63 (rack2), dc2 on .62 (rack1)
+ * and .64 (rack2).
+ */
 export const TWO_DCS = {
   name: "dcs",
   address: "127.0.0.61",
   nodes: 4,
   dcs: ["dc1", "dc2"],
+  racks: ["rack1", "rack1", "rack2", "rack2"],
   heapMb: 512,
 } as const;
 
 /** The ring cluster, started when it is not running. */
 export function ring(): Promise<ClusterInfo> {
-  return ensureCluster({ ...RING });
+  return ensureCluster({ ...RING, racks: [...RING.racks] });
 }
 
 /** "host:port" of node `index` (1-based) of a cluster. */

@@ -10,7 +10,11 @@ import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import { TWO_DCS, waitFor } from "./support.ts";
 
 async function setup() {
-  const info = await ensureCluster({ ...TWO_DCS, dcs: [...TWO_DCS.dcs] });
+  const info = await ensureCluster({
+    ...TWO_DCS,
+    dcs: [...TWO_DCS.dcs],
+    racks: [...TWO_DCS.racks],
+  });
   const proxies = new Map<string, FaultProxy>();
   const dcOf = new Map<string, string>();
   for (const n of info.nodes) {

@@ -44,6 +44,7 @@ flags:
   --client-auth      with --tls: require a client certificate
   --heap MB          heap per node
   --dcs A,B          data centers, assigned round-robin
+  --racks A,B        racks, assigned round-robin (node i gets the i-th, cycling)
   --keep-data        keep the data of the previous run
   --node N           which node (logs: default 1)
   --dc DC, --rack R  with add: where the new node goes (default: node 1's)
@@ -167,6 +168,7 @@ async function startCluster(name: string, flags: Map<string, string | true>): Pr
     clientAuth: flags.has("client-auth"),
     heapMb: num(flags.get("heap")),
     dcs: str(flags.get("dcs"))?.split(","),
+    racks: str(flags.get("racks"))?.split(","),
     keepData: flags.has("keep-data"),
   });
   for (const n of info.nodes) {

@@ -64,6 +64,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Data centers: node i goes to `dcs[i % dcs.length]`. Default ["datacenter1"]. */
   dcs?: string[];
+  /** Racks: node i goes to `racks[i % racks.length]`. Default ["rack1"]. */
+  racks?: string[];
   /** Progress lines; default writes to stderr. */
   log?: (line: string) => void;
 }
@@ -149,7 +151,7 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
       tokens: tokensOf(n, count),
       jmxPort: n.jmxPort ?? jmxPortFor(n.address),
     }))
-    : freshNodes(dir, count, first, port, opts.dcs ?? ["datacenter1"]);
+    : freshNodes(dir, count, first, port, opts.dcs ?? ["datacenter1"], opts.racks ?? ["rack1"]);
   for (const n of nodes) {
     if (await answers({ host: n.address, port: n.port }, 1000)) {
       throw new Error(
@@ -237,6 +239,7 @@ async function alreadyRunning(
     !!previous.tls !== !!opts.tls && `TLS ${previous.tls ? "on" : "off"}`,
     !!previous.tls?.clientAuth !== !!opts.clientAuth &&
     `client auth ${previous.tls?.clientAuth ? "on" : "off"}`,
+    placementDiffers(previous, opts) && "other data centers or racks",
   ].filter(Boolean);
   if (differences.length > 0) {
     throw new Error(
@@ -247,6 +250,15 @@ async function alreadyRunning(
   }
   log(`cluster ${previous.name}: ${count} node(s) already answer; nothing to start`);
   return { ...previous, startMs: 0, jarsMs: 0, jarsResolved: false, started: false };
+}
+
+/** True when the nodes' data centers or racks are not those `opts` asks for. */
+function placementDiffers(previous: ClusterInfo, opts: StartOptions): boolean {
+  const dcs = opts.dcs ?? ["datacenter1"], racks = opts.racks ?? ["rack1"];
+  return previous.nodes.some((n, i) =>
+    n.index <= previous.nodes.length && i < previous.nodes.length &&
+    (n.dc !== dcs[(n.index - 1) % dcs.length] || n.rack !== racks[(n.index - 1) % racks.length])
+  );
 }
 
 function sameNodes(previous: ClusterInfo, count: number, first: string, port: number): boolean {
@@ -265,6 +277,7 @@ function freshNodes(
   first: string,
   port: number,
   dcs: string[],
+  racks: string[],
 ): (NodeInfo & { tokens: string[] })[] {
   return Array.from({ length: count }, (_, i) => {
     const address = nthAddress(first, i);
@@ -273,7 +286,7 @@ function freshNodes(
       address,
       port,
       dc: dcs[i % dcs.length],
-      rack: "rack1",
+      rack: racks[i % racks.length],
       dir: join(dir, `node${i + 1}`),
       tokens: nodeTokens(i, count, TOKENS_PER_NODE),
       jmxPort: jmxPortFor(address),
