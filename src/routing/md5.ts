@@ -120,6 +120,17 @@ function compress(b: Uint8Array, off: number): void {
 
 /** The 16-byte MD5 digest of `data`. */
 export function md5(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  md5Into(data, out);
+  return out;
+}
+
+/**
+ * Writes the MD5 digest of `data` into `out[offset, offset + 16)`: for callers that hash per
+ * request into memory of their own, since a fresh 16-byte array costs more than hashing a short
+ * key.
+ */
+export function md5Into(data: Uint8Array, out: Uint8Array, offset = 0): void {
   H[0] = 0x67452301;
   H[1] = 0xefcdab89 | 0;
   H[2] = 0x98badcfe | 0;
@@ -130,7 +141,7 @@ export function md5(data: Uint8Array): Uint8Array {
   // Padding: 0x80, zeros, then the bit length as 64-bit little-endian, to a 64-byte boundary.
   const rest = len - full;
   TAIL.fill(0);
-  TAIL.set(data.subarray(full), 0);
+  for (let i = 0; i < rest; i++) TAIL[i] = data[full + i];
   TAIL[rest] = 0x80;
   const tailLen = rest < 56 ? 64 : 128;
   const bitsLo = (len * 8) >>> 0;
@@ -146,13 +157,12 @@ export function md5(data: Uint8Array): Uint8Array {
   TAIL[q + 7] = bitsHi >>> 24;
   compress(TAIL, 0);
   if (tailLen === 128) compress(TAIL, 64);
-  const out = new Uint8Array(16);
   for (let i = 0; i < 4; i++) {
     const h = H[i];
-    out[4 * i] = h;
-    out[4 * i + 1] = h >>> 8;
-    out[4 * i + 2] = h >>> 16;
-    out[4 * i + 3] = h >>> 24;
+    const o = offset + 4 * i;
+    out[o] = h;
+    out[o + 1] = h >>> 8;
+    out[o + 2] = h >>> 16;
+    out[o + 3] = h >>> 24;
   }
-  return out;
 }

@@ -5,18 +5,21 @@
  *
  * @module
  */
-import { md5 } from "./md5.ts";
+import { md5Into } from "./md5.ts";
 
 const TWO_127 = 1n << 127n;
 const TWO_128 = 1n << 128n;
 
+// The digest lands here: a fresh array and DataView per token would cost more than the hash.
+const digest = new Uint8Array(16);
+const digestView = new DataView(digest.buffer);
+
 /** The RandomPartitioner token of a partition key (its routing key, see `routing-key.ts`). */
 export function randomPartitionerToken(key: Uint8Array): bigint {
   if (key.length === 0) return -1n;
-  const d = md5(key);
+  md5Into(key, digest);
   // Two 64-bit halves: far fewer bigint steps than folding in 16 bytes one at a time.
-  const dv = new DataView(d.buffer, d.byteOffset, 16);
-  let v = (dv.getBigUint64(0) << 64n) | dv.getBigUint64(8);
+  let v = (digestView.getBigUint64(0) << 64n) | digestView.getBigUint64(8);
   if (v >= TWO_127) v = TWO_128 - v; // |two's complement value|
   return v;
 }
