@@ -7,9 +7,8 @@ import { Client } from "../../mod.ts";
 import { resolveJars } from "../../tools/cassandra/jars.ts";
 import type { ClusterInfo } from "../../tools/cassandra/launcher.ts";
 import { nodetool } from "../../tools/cassandra/nodetool.ts";
-import { ensureCluster } from "../support/cassandra.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { ring, TWO_DCS } from "./support.ts";
+import { ring, twoDcs } from "./support.ts";
 
 function intKey(k: number): Uint8Array {
   const b = new Uint8Array(4);
@@ -67,10 +66,6 @@ Deno.test("replicas: SimpleStrategy RF=2 and NetworkTopologyStrategy with racks,
 });
 
 Deno.test("replicas: NetworkTopologyStrategy over two data centers with racks, as the server places them", async () => {
-  const info = await ensureCluster({
-    ...TWO_DCS,
-    dcs: [...TWO_DCS.dcs],
-    racks: [...TWO_DCS.racks],
-  });
+  const info = await twoDcs();
   await compare(info, "{'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 2}", KEYS);
 });

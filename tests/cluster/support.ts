@@ -33,9 +33,45 @@ export const TWO_DCS = {
   heapMb: 512,
 } as const;
 
-/** The ring cluster, started when it is not running. */
+/** The ring cluster, started when it is not running, once every node knows every other. */
 export function ring(): Promise<ClusterInfo> {
-  return ensureCluster({ ...RING, racks: [...RING.racks] });
+  return settled(ensureCluster({ ...RING, racks: [...RING.racks] }));
+}
+
+/** The two-DC cluster, likewise. */
+export function twoDcs(): Promise<ClusterInfo> {
+  return settled(
+    ensureCluster({ ...TWO_DCS, dcs: [...TWO_DCS.dcs], racks: [...TWO_DCS.racks] }),
+  );
+}
+
+const settledOnce = new Map<string, Promise<ClusterInfo>>();
+
+/**
+ * Waits until the first node lists every other one, with its host id and tokens, in its peers
+ * table: a node answers CQL before gossip has told the others all about it, and a test that
+ * counts nodes right after a start would see a partial ring.
+ */
+function settled(started: Promise<ClusterInfo>): Promise<ClusterInfo> {
+  return started.then((info) => {
+    let p = settledOnce.get(info.name);
+    if (p === undefined) {
+      p = waitFor(`every node of ${info.name} in the peers of node 1`, async () => {
+        const c = new Client({ contactPoints: [addressOf(info, 1)] });
+        try {
+          await c.connect();
+          return c.hosts.length === info.nodes.length &&
+            c.hosts.every((h) => h.hostId !== undefined && (h.tokens?.length ?? 0) > 0) && info;
+        } catch {
+          return undefined;
+        } finally {
+          await c.close();
+        }
+      }, 120_000);
+      settledOnce.set(info.name, p);
+    }
+    return p;
+  });
 }
 
 /** "host:port" of node `index` (1-based) of a cluster. */

@@ -4,17 +4,12 @@
  * local node is up.
  */
 import { type AddressTranslator, Client, NoHostAvailableError } from "../../mod.ts";
-import { ensureCluster } from "../support/cassandra.ts";
 import { type FaultProxy, startProxy } from "../support/proxy.ts";
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
-import { TWO_DCS, waitFor } from "./support.ts";
+import { twoDcs, waitFor } from "./support.ts";
 
 async function setup() {
-  const info = await ensureCluster({
-    ...TWO_DCS,
-    dcs: [...TWO_DCS.dcs],
-    racks: [...TWO_DCS.racks],
-  });
+  const info = await twoDcs();
   const proxies = new Map<string, FaultProxy>();
   const dcOf = new Map<string, string>();
   for (const n of info.nodes) {
