@@ -37,7 +37,20 @@ export {
 } from "./src/client/policies/load-balancing.ts";
 export type { SpeculativeExecutionOptions } from "./src/client/speculative.ts";
 export { Metadata, type TokenRangeInfo } from "./src/client/metadata.ts";
-export { TokenAwarePolicy } from "./src/client/policies/token-aware.ts";
+export type * from "./src/metadata/model.ts";
+export {
+  type FetchTraceOptions,
+  type QueryTrace,
+  type TraceEvent,
+  TraceNotReadyError,
+} from "./src/metadata/trace.ts";
+export {
+  describeKeyspace,
+  describeTable,
+  describeUserType,
+  describeView,
+} from "./src/metadata/describe.ts";
+export { defaultLoadBalancingPolicy, TokenAwarePolicy } from "./src/client/policies/token-aware.ts";
 export { AllowListPolicy } from "./src/client/policies/allow-list.ts";
 export {
   DefaultRetryPolicy,

@@ -31,12 +31,18 @@ import { UnpreparedError } from "../protocol/server-errors.ts";
 import type { Row, RowCursor } from "../protocol/types/row-decoder.ts";
 import { formatUuid } from "../protocol/types/uuid.ts";
 import type { Transport } from "../transport/types.ts";
-import { checkOptions, checkQuery, quoteIdentifier } from "./checks.ts";
+import { checkOptions, checkQuery } from "./checks.ts";
+import { SessionKeyspace } from "./keyspace.ts";
 import { DecoderCache } from "./decoders.ts";
 import { Executor, recovering } from "./execution.ts";
-import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
-import { type HostInfo, type RequestInfo, RoundRobinPolicy } from "./policies/load-balancing.ts";
-import { TokenAwarePolicy } from "./policies/token-aware.ts";
+import {
+  type ClientOptions,
+  connectionOptionsOf,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.ts";
+import type { HostInfo, RequestInfo } from "./policies/load-balancing.ts";
+import { defaultLoadBalancingPolicy } from "./policies/token-aware.ts";
 import { DefaultRetryPolicy } from "./policies/retry.ts";
 import { type Prepared, PreparedCache } from "./prepared.ts";
 import { Router } from "./routing.ts";
@@ -81,12 +87,12 @@ export class Client {
   readonly #opts: ResolvedOptions;
   readonly #exec: Executor;
   readonly #router: Router;
-  #metadata: Metadata | undefined;
+  readonly #metadata: Metadata;
   readonly #prepared = new PreparedCache();
   readonly #decoders = new DecoderCache();
   readonly #cluster: Cluster;
   #connecting: Promise<void> | null = null;
-  #keyspace: string | undefined;
+  readonly #ks: SessionKeyspace;
   /** The send options of every request that sets none of its own. */
   readonly #defaultSend: SendOptions;
   #version: 4 | 5;
@@ -97,43 +103,34 @@ export class Client {
 
   /** Creates a client; nothing connects until {@link Client.connect} or the first request. */
   constructor(options: ClientOptions) {
-    this.#opts = resolveOptions(options);
-    this.#defaultSend = { timeout: this.#opts.requestTimeout };
-    this.#keyspace = this.#opts.keyspace;
-    this.#version = this.#opts.protocolVersion;
-    const o = this.#opts;
+    const o = this.#opts = resolveOptions(options);
+    this.#defaultSend = { timeout: o.requestTimeout };
+    this.#ks = new SessionKeyspace(o.keyspace);
+    this.#version = o.protocolVersion;
     this.#router = new Router(() => this.#cluster.tokenMap);
     this.#exec = new Executor(
-      options.loadBalancing ??
-        new TokenAwarePolicy(new RoundRobinPolicy(o.localDataCenter, o.localRack), {
-          localRack: o.localRack,
-        }),
+      options.loadBalancing ?? defaultLoadBalancingPolicy(o.localDataCenter, o.localRack),
       options.retry ?? new DefaultRetryPolicy(),
       () => this.#cluster.planHosts,
       () => this.connect(),
+      o.speculative,
     );
-    this.#exec.speculative = o.speculative;
-    this.#cluster = new Cluster({
-      contactPoints: o.contactPoints,
-      localDataCenter: o.localDataCenter,
-      remoteDcHosts: o.remoteDcHosts,
-      addressTranslator: o.addressTranslator,
-      reconnection: o.reconnection,
-      maxSchemaAgreementWait: o.maxSchemaAgreementWait,
-      // System queries may wait longer than a request: a node just restarted, or busy, answers
-      // them slowly, and a control connection that gives up on them moves for nothing.
-      queryTimeout: Math.max(o.requestTimeout || 12_000, 10_000),
-      connectionsPerHost: o.connectionsPerHost,
+    this.#cluster = new Cluster(o, {
       connectionOptions: () => this.#connectionOptions(),
-      initConnection: (c) => this.#initConnection(c),
-      prepareAll: (c) =>
-        this.#prepared.prepareOn(c, connKeyspace.get(c), { timeout: o.connectTimeout }),
+      initConnection: (c) => this.#ks.init(c, o.connectTimeout),
+      prepareAll: (c) => this.#prepared.prepareOn(c, this.#ks.of(c), { timeout: o.connectTimeout }),
       negotiated: (c) => {
         // Every later connection speaks the version the first one negotiated.
         this.#version = c.protocolVersion;
         this.#negotiated = true;
       },
     });
+    this.#metadata = new Metadata(
+      this.#cluster,
+      (cql, params) => this.stream(cql, params ?? [], { idempotent: true }),
+      !o.schemaMetadata,
+    );
+    this.#cluster.events.on("schemaChange", (change) => this.#metadata.changed(change));
   }
 
   /** The protocol version in use (after connecting; before, the highest that will be tried). */
@@ -143,12 +140,12 @@ export class Client {
 
   /** The keyspace requests run in by default (changes after a `USE` statement). */
   get keyspace(): string | undefined {
-    return this.#keyspace;
+    return this.#ks.current;
   }
 
-  /** The cluster's metadata: replicas and token ranges (after connecting). */
+  /** The cluster's metadata: the schema, replicas and token ranges, query traces. */
   get metadata(): Metadata {
-    return this.#metadata ??= new Metadata(this.#cluster);
+    return this.#metadata;
   }
 
   /** Every node of the cluster this client knows (after connecting; before, the contact points). */
@@ -194,6 +191,7 @@ export class Client {
       this.#connecting = this.#doConnect().then(
         () => {
           this.#exec.connected = true;
+          this.#metadata.start();
         },
         (e) => {
           this.#connecting = null;
@@ -218,25 +216,10 @@ export class Client {
   }
 
   #connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent"> {
-    const o = this.#opts;
-    return {
-      transport: this.#transport!,
-      tls: o.tls,
+    return connectionOptionsOf(this.#opts, this.#transport!, this.#compressor, {
       protocolVersion: this.#version,
       pinVersion: this.#negotiated,
-      compressor: this.#compressor,
-      authProvider: o.authProvider,
-      connectTimeout: o.connectTimeout,
-      heartbeatInterval: o.heartbeatInterval,
-      heartbeatTimeout: o.requestTimeout || 12_000,
-      maxRequests: o.maxRequestsPerConnection,
-      maxFrameLength: o.maxFrameLength,
-    };
-  }
-
-  async #initConnection(conn: Connection): Promise<void> {
-    if (this.#keyspace === undefined) connKeyspace.set(conn, undefined);
-    else await this.#switchKeyspace(conn, { timeout: this.#opts.connectTimeout });
+    });
   }
 
   /**
@@ -315,7 +298,7 @@ export class Client {
     // This runs for every request: it allocates only what the request needs (see #toResultSet
     // for the next-page fetcher, #reprepared for the recovery path).
     const prepare = options.prepare ?? hasParams(params);
-    const keyspace = options.keyspace ?? this.#keyspace;
+    const keyspace = options.keyspace ?? this.#ks.current;
     const send = this.#sendOptions(options);
     const page = { query, params, options, lazy };
     if (!prepare) {
@@ -325,7 +308,7 @@ export class Client {
         this.#router.explicit(keyspace, options, values),
         options,
         recovering(async (conn) => {
-          if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+          if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
           return await conn.send(
             (w, f) => encodeQuery(w, f, query, qp),
             (r) => this.#toResultSet<T>(r, null, page, conn, options.consistency),
@@ -373,7 +356,7 @@ export class Client {
       // The common case, a known statement on a ready connection, runs without any await, and
       // its promise is the connection's own: failures reach the re-prepare and the retry loop
       // through `recover`, not through `.catch` layers every request would pay for.
-      const known = this.#needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
+      const known = this.#ks.needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
       if (known !== undefined) {
         return exec(conn, known, (e) => {
           const again = this.#reprepared(conn, e, exec, query, keyspace, send);
@@ -381,7 +364,7 @@ export class Client {
         });
       }
       const slow = (async () => {
-        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+        if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
         const prepared = await this.#prepared.get(conn, query, keyspace, send);
         try {
           return await exec(conn, prepared);
@@ -424,26 +407,6 @@ export class Client {
   ): Promise<R> {
     if (!(error instanceof UnpreparedError)) throw error;
     return exec(conn, await this.#prepared.reprepare(conn, query, keyspace, send));
-  }
-
-  /** Whether `conn` must switch keyspace first (see {@link Client.#switchKeyspace}). */
-  #needsUse(conn: Connection): boolean {
-    const ks = this.#keyspace;
-    return ks !== undefined && connKeyspace.get(conn) !== ks;
-  }
-
-  /**
-   * Statements without an explicit keyspace run in the connection's: after a `USE` on one
-   * connection, bring the others in line before they serve a request.
-   */
-  async #switchKeyspace(conn: Connection, send: SendOptions): Promise<void> {
-    const ks = this.#keyspace!;
-    await conn.send(
-      (w, f) => encodeQuery(w, f, `USE ${quoteIdentifier(ks)}`, { consistency: "ONE" }),
-      () => undefined,
-      send,
-    );
-    connKeyspace.set(conn, ks);
   }
 
   #sendOptions(options: ExecuteOptions | BatchOptions): SendOptions {
@@ -494,7 +457,7 @@ export class Client {
         consistency: consistency ?? this.#opts.consistency,
       });
     }
-    if (m.kind === "setKeyspace") this.#keyspace = m.keyspace;
+    if (m.kind === "setKeyspace") this.#ks.current = m.keyspace;
     const rs = new ResultSet<T>({
       warnings: r.warnings,
       tracingId,
@@ -555,7 +518,7 @@ export class Client {
     }
     const o = this.#opts;
     const prepare = options.prepare ?? items.some((q) => hasParams(q.params));
-    const keyspace = options.keyspace ?? this.#keyspace;
+    const keyspace = options.keyspace ?? this.#ks.current;
     const send = this.#sendOptions(options);
     const encodeWith = (statements: BatchStatement[]) => (conn: Connection) =>
       conn.send(
@@ -577,7 +540,7 @@ export class Client {
         this.#router.explicit(keyspace, options, statements[0].values),
         options,
         recovering(async (conn) => {
-          if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+          if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
           return await encodeWith(statements)(conn);
         }),
       );
@@ -599,7 +562,7 @@ export class Client {
       info,
       options,
       recovering(async (conn) => {
-        if (this.#needsUse(conn)) await this.#switchKeyspace(conn, send);
+        if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
         const prepareAll = (again: boolean) =>
           Promise.all(
             items.map((q) =>
@@ -627,9 +590,8 @@ export class Client {
   async close(): Promise<void> {
     if (this.#exec.closed) return;
     this.#exec.closed = true;
+    this.#metadata.close();
     await this.#connecting?.catch(() => {});
     await this.#cluster.close();
   }
 }
-
-const connKeyspace = new WeakMap<Connection, string | undefined>();

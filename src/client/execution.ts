@@ -61,8 +61,10 @@ export class Executor {
     retry: RetryPolicy,
     hosts: () => readonly Host[],
     connect: () => Promise<void>,
+    speculative?: SpeculativeDelay,
   ) {
     this.lbp = lbp;
+    this.speculative = speculative;
     this.#retry = retry;
     this.#hosts = hosts;
     this.#connect = connect;

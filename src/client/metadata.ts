@@ -5,6 +5,18 @@
  * @module
  */
 import type { Cluster } from "../cluster/cluster.ts";
+import type { SchemaQuery } from "../metadata/loader.ts";
+import type {
+  AggregateMetadata,
+  FunctionMetadata,
+  KeyspaceMetadata,
+  MaterializedViewMetadata,
+  TableMetadata,
+  UserTypeMetadata,
+} from "../metadata/model.ts";
+import { SchemaMetadata } from "../metadata/schema-metadata.ts";
+import { fetchTrace, type FetchTraceOptions, type QueryTrace } from "../metadata/trace.ts";
+import type { SchemaChange } from "../protocol/responses.ts";
 import type { HostInfo } from "./policies/load-balancing.ts";
 
 /** A range of the ring: tokens after `start` up to and including `end`, and who holds them. */
@@ -17,13 +29,94 @@ export interface TokenRangeInfo {
   readonly replicas: readonly HostInfo[];
 }
 
-/** The cluster's metadata, from a connected client. */
+/**
+ * The cluster's metadata. The schema is read from `system_schema` in the background after
+ * `connect()` (with `schemaMetadata: false`, on first use) and kept current by schema change
+ * events; reading it never delays requests.
+ *
+ * @example
+ * ```ts ignore
+ * const t = await client.metadata.table("app", "users");
+ * console.log(t?.partitionKey.map((c) => c.name), t?.columns.map((c) => `${c.name} ${c.cql}`));
+ * ```
+ */
 export class Metadata {
   readonly #cluster: Cluster;
+  readonly #query: SchemaQuery;
+  readonly #schema: SchemaMetadata;
 
-  /** Built by the client. */
-  constructor(cluster: Cluster) {
+  /** Built by the client; `stream` runs a statement with parameters, row after row. */
+  constructor(
+    cluster: Cluster,
+    stream: (cql: string, params?: unknown[]) => AsyncIterable<Record<string, unknown>>,
+    lazy: boolean,
+  ) {
     this.#cluster = cluster;
+    this.#query = async (cql, params) => {
+      // Every page: system_schema.columns of a large schema has more rows than one page.
+      const rows: Record<string, unknown>[] = [];
+      for await (const row of stream(cql, params)) rows.push(row);
+      return rows;
+    };
+    this.#schema = new SchemaMetadata(this.#query, { lazy });
+  }
+
+  /** Internal: starts the background load (after connect). */
+  start(): void {
+    this.#schema.start();
+  }
+
+  /** Internal: a schema change event. */
+  changed(change: SchemaChange): void {
+    this.#schema.refresh(change);
+  }
+
+  /** Internal: stops refreshing. */
+  close(): void {
+    this.#schema.close();
+  }
+
+  /** Every keyspace's name, sorted. */
+  keyspaces(): Promise<string[]> {
+    return this.#schema.keyspaces();
+  }
+
+  /** A keyspace: replication, durable writes, tables, views, user types, functions, aggregates. */
+  keyspace(name: string): Promise<KeyspaceMetadata | undefined> {
+    return this.#schema.keyspace(name);
+  }
+
+  /** A table: columns with their CQL types, partition and clustering keys, indexes, options. */
+  table(keyspace: string, name: string): Promise<TableMetadata | undefined> {
+    return this.#schema.table(keyspace, name);
+  }
+
+  /** A materialized view. */
+  view(keyspace: string, name: string): Promise<MaterializedViewMetadata | undefined> {
+    return this.#schema.view(keyspace, name);
+  }
+
+  /** A user-defined type. */
+  udt(keyspace: string, name: string): Promise<UserTypeMetadata | undefined> {
+    return this.#schema.udt(keyspace, name);
+  }
+
+  /** The overloads of a user-defined function. */
+  functions(keyspace: string, name: string): Promise<readonly FunctionMetadata[]> {
+    return this.#schema.functions(keyspace, name);
+  }
+
+  /** The overloads of a user-defined aggregate. */
+  aggregates(keyspace: string, name: string): Promise<readonly AggregateMetadata[]> {
+    return this.#schema.aggregates(keyspace, name);
+  }
+
+  /**
+   * The trace of a request run with `tracing: true` (its `rs.tracingId`): the session and its
+   * events from `system_traces`, waiting (2 s by default) until the trace is complete.
+   */
+  trace(tracingId: string, options?: FetchTraceOptions): Promise<QueryTrace> {
+    return fetchTrace(this.#query, tracingId, options);
   }
 
   /**

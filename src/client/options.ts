@@ -5,6 +5,8 @@
  * @module
  */
 import type { AuthProvider } from "../connection/auth.ts";
+import type { ConnectionOptions } from "../connection/connection.ts";
+import type { Compressor } from "../protocol/compression.ts";
 import { PlainTextAuthProvider } from "../connection/auth.ts";
 import { isConsistencyName } from "../protocol/consistency.ts";
 import type { ConsistencyLevel } from "../protocol/requests.ts";
@@ -45,6 +47,11 @@ export interface ClientOptions {
    * `remoteDcHosts` allows. Default: the data center of the first contact point that answers.
    */
   localDataCenter?: string;
+  /**
+   * Read the schema (`client.metadata`) in the background after `connect()`. Default true;
+   * false reads it only on first use (edge runtimes, where a cold start counts).
+   */
+  schemaMetadata?: boolean;
   /** Rack of this client: the default load balancing prefers replicas and nodes there. */
   localRack?: string;
   /**
@@ -126,6 +133,7 @@ export interface ResolvedOptions {
   contactPoints: { host: string; port: number }[];
   localDataCenter?: string;
   localRack?: string;
+  schemaMetadata: boolean;
   remoteDcHosts: number;
   addressTranslator?: AddressTranslator;
   reconnection: ReconnectionPolicy;
@@ -209,6 +217,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
     localRack: o.localRack,
+    schemaMetadata: o.schemaMetadata ?? true,
     remoteDcHosts: positiveInt("remoteDcHosts", o.remoteDcHosts, 0, true),
     addressTranslator: o.addressTranslator,
     reconnection: o.reconnection ?? new ExponentialReconnectionPolicy(),
@@ -241,5 +250,26 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     maxFrameLength: o.maxFrameLength,
     transport: o.transport,
     lz4Wasm: o.lz4Wasm,
+  };
+}
+
+/** The settings of each connection a client opens, from its options. */
+export function connectionOptionsOf(
+  o: ResolvedOptions,
+  transport: Transport,
+  compressor: Compressor | undefined,
+  version: { protocolVersion: 4 | 5; pinVersion: boolean },
+): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent"> {
+  return {
+    transport,
+    tls: o.tls,
+    ...version,
+    compressor,
+    authProvider: o.authProvider,
+    connectTimeout: o.connectTimeout,
+    heartbeatInterval: o.heartbeatInterval,
+    heartbeatTimeout: o.requestTimeout || 12_000,
+    maxRequests: o.maxRequestsPerConnection,
+    maxFrameLength: o.maxFrameLength,
   };
 }

@@ -28,21 +28,25 @@ import {
   PEERS_V2_QUERY,
 } from "./topology.ts";
 
-/** What the cluster needs from the client. */
-export interface ClusterContext {
+/** The client options the cluster reads. */
+export interface ClusterOptions {
   readonly contactPoints: readonly Endpoint[];
   /** The data center whose nodes serve requests; inferred from the first node when absent. */
-  readonly localDataCenter: string | undefined;
+  readonly localDataCenter?: string | undefined;
   /** Nodes per remote data center that may serve when no local node can. */
   readonly remoteDcHosts: number;
-  readonly addressTranslator: AddressTranslator | undefined;
+  readonly addressTranslator?: AddressTranslator | undefined;
   readonly reconnection: ReconnectionPolicy;
   /** Milliseconds to wait for schema agreement after a schema change. */
   readonly maxSchemaAgreementWait: number;
-  /** Milliseconds each system query may take. */
-  readonly queryTimeout: number;
+  /** Milliseconds a request may wait (0: no limit); system queries wait at least 10 s. */
+  readonly requestTimeout: number;
   /** Connections per local node. */
   readonly connectionsPerHost: number;
+}
+
+/** What the cluster needs from the client besides its options. */
+export interface ClusterHooks {
   connectionOptions(): Omit<ConnectionOptions, "host" | "port" | "onClose" | "onEvent">;
   initConnection(conn: Connection, host: Host): Promise<void>;
   prepareAll(conn: Connection): Promise<void>;
@@ -52,7 +56,7 @@ export interface ClusterContext {
 
 /** The nodes and the control connection of one client. */
 export class Cluster {
-  readonly #ctx: ClusterContext;
+  readonly #ctx: ClusterOptions & ClusterHooks & { readonly queryTimeout: number };
   readonly events: Emitter<ClientEvents> = new Emitter();
   readonly #control: ControlConnection;
   readonly #refresh: Coalescer;
@@ -75,7 +79,11 @@ export class Cluster {
   #closed = false;
 
   /** A cluster that knows only its contact points (resolved at connect). */
-  constructor(ctx: ClusterContext) {
+  constructor(options: ClusterOptions, hooks: ClusterHooks) {
+    // System queries may wait longer than a request: a node just restarted, or busy, answers
+    // them slowly, and a control connection that gives up on them moves for nothing.
+    const queryTimeout = Math.max(options.requestTimeout || 12_000, 10_000);
+    const ctx = { ...options, ...hooks, queryTimeout };
     this.#ctx = ctx;
     this.#localDc = ctx.localDataCenter;
     const hostContext = {

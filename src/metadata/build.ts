@@ -291,8 +291,18 @@ function droppedOf(row: SchemaRow): DroppedColumnMetadata {
   };
 }
 
+/**
+ * A function's argument or return type as the server writes it in signatures and `DESCRIBE`:
+ * arguments are always frozen, and the server leaves `frozen` off tuples there (as stored, it is
+ * on).
+ */
+export function functionCqlType(cql: string): string {
+  const m = /^frozen<\s*(tuple<.*>)\s*>$/s.exec(cql.trim());
+  return m === null ? cql : m[1];
+}
+
 function signature(name: string, argTypes: readonly string[]): string {
-  return `${name}(${argTypes.join(", ")})`;
+  return `${name}(${argTypes.map(functionCqlType).join(", ")})`;
 }
 
 function functionOf(row: SchemaRow, keyspace: string, resolve: UdtResolver): FunctionMetadata {
@@ -345,10 +355,18 @@ function overloads<T extends { readonly name: string }>(items: T[]): Map<string,
   return out;
 }
 
+/** Rows sorted by name: a partial reload appends what it reread, maps should not move it. */
+function sortedBy(rows: readonly SchemaRow[], key: string): SchemaRow[] {
+  return [...rows].sort((a, b) => {
+    const x = str(a, key), y = str(b, key);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
 /** Builds the metadata of one keyspace from its schema rows. */
 export function buildKeyspace(raw: RawKeyspace): KeyspaceMetadata {
   const ks = raw.name;
-  const types = typeResolver(ks, raw.types);
+  const types = typeResolver(ks, sortedBy(raw.types, "type_name"));
   const resolve = types.resolve;
   const columnsOf = groupBy(raw.columns, "table_name");
   const masksOf = new Map<string, Map<string, ColumnMask>>();
@@ -364,7 +382,7 @@ export function buildKeyspace(raw: RawKeyspace): KeyspaceMetadata {
   const viewsOf = groupBy(raw.views, "base_table_name");
 
   const tables = new Map<string, TableMetadata>();
-  for (const row of raw.tables) {
+  for (const row of sortedBy(raw.tables, "table_name")) {
     const name = str(row, "table_name");
     const rel = relationOf(
       ks,
@@ -386,7 +404,7 @@ export function buildKeyspace(raw: RawKeyspace): KeyspaceMetadata {
   }
 
   const views = new Map<string, MaterializedViewMetadata>();
-  for (const row of raw.views) {
+  for (const row of sortedBy(raw.views, "view_name")) {
     const name = str(row, "view_name");
     const { staticColumns: _, ...rel } = relationOf(
       ks,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isMultiCell } from "./build.ts";
+import { functionCqlType as functionType, isMultiCell } from "./build.ts";
 import { compareSelectOrder, nameBytes, quoteIdentifier as q, quoteString } from "./identifiers.ts";
 import type {
   AggregateMetadata,
@@ -139,7 +139,7 @@ export function describeTable(t: TableMetadata): string {
 
 /**
  * The columns a view selects, in `SELECT` order: key columns, then the others merged by name
- * (Java's signed byte order) from the simple and the complex ones.
+ * from the simple and the complex ones.
  */
 function selectOrder(v: MaterializedViewMetadata): ColumnMetadata[] {
   const keys = v.columns.filter((c) => c.kind === "partition_key" || c.kind === "clustering");
@@ -210,12 +210,6 @@ export function describeKeyspace(k: KeyspaceMetadata): string {
   const opts = Object.keys(rest).sort().map((o) => `, ${quoteString(o)}: ${quoteString(rest[o])}`);
   return `CREATE KEYSPACE ${q(k.name)} WITH replication = {'class': ${quoteString(strategy)}` +
     `${opts.join("")}}  AND durable_writes = ${k.durableWrites};`;
-}
-
-/** A function argument or return type: the server leaves `frozen` off tuples there. */
-function functionType(cql: string): string {
-  const m = /^frozen<\s*(tuple<.*>)\s*>$/s.exec(cql.trim());
-  return m === null ? cql : m[1];
 }
 
 /** The `CREATE FUNCTION` statement of `f`, as `DESCRIBE FUNCTION` prints it. */

@@ -114,16 +114,11 @@ export function compareCreateOrder(x: Uint8Array, y: Uint8Array): number {
 }
 
 /**
- * The order of `SELECT *` and of a view's column list (`Columns.selectOrderIterator`): Java's
- * `ByteBuffer.compareTo`, which compares bytes as signed.
+ * The order in which a view lists its selected columns (`Columns.selectOrderIterator`): all bytes
+ * unsigned, used to merge the simple and the complex columns (each already in create order).
  */
 export function compareSelectOrder(x: Uint8Array, y: Uint8Array): number {
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const p = (x[i] << 24) >> 24, q = (y[i] << 24) >> 24;
-    if (p !== q) return p - q;
-  }
-  return x.length - y.length;
+  return compareUnsigned(x, y);
 }
 
 function compareUnsigned(x: Uint8Array, y: Uint8Array): number {

@@ -4,7 +4,23 @@
  *
  * @module
  */
-import type { HostInfo, LoadBalancingPolicy, RequestInfo } from "./load-balancing.ts";
+import {
+  type HostInfo,
+  type LoadBalancingPolicy,
+  type RequestInfo,
+  RoundRobinPolicy,
+} from "./load-balancing.ts";
+
+/**
+ * The client's default: token-aware over round robin in the local data center (and rack),
+ * remote nodes as `remoteDcHosts` allows.
+ */
+export function defaultLoadBalancingPolicy(
+  localDataCenter?: string,
+  localRack?: string,
+): LoadBalancingPolicy {
+  return new TokenAwarePolicy(new RoundRobinPolicy(localDataCenter, localRack), { localRack });
+}
 
 /**
  * Puts the local replicas of the request's partition (those up, of distance `local`) first,
