@@ -356,7 +356,9 @@ export class Client {
       // The common case, a known statement on a ready connection, runs without any await, and
       // its promise is the connection's own: failures reach the re-prepare and the retry loop
       // through `recover`, not through `.catch` layers every request would pay for.
-      const known = this.#ks.needsUse(conn) ? undefined : this.#prepared.peek(query, keyspace);
+      const known = this.#ks.needsUse(conn)
+        ? undefined
+        : boundFor ?? this.#prepared.peek(query, keyspace);
       if (known !== undefined) {
         return exec(conn, known, (e) => {
           const again = this.#reprepared(conn, e, exec, query, keyspace, send);

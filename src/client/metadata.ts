@@ -37,7 +37,7 @@ export interface TokenRangeInfo {
  * @example
  * ```ts ignore
  * const t = await client.metadata.table("app", "users");
- * console.log(t?.partitionKey.map((c) => c.name), t?.columns.map((c) => `${c.name} ${c.cql}`));
+ * console.log(t?.partitionKey.map((c) => c.name), t?.columns.map((c) => `${c.name} ${c.cqlType}`));
  * ```
  */
 export class Metadata {

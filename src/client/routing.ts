@@ -89,6 +89,8 @@ export class Router {
   /** Whether routing by token can choose between nodes, per keyspace, for {@link #worthFor}. */
   #worth = new Map<string, boolean>();
   #worthFor: TokenMap<Host> | undefined;
+  #lastKeyspace: string | undefined;
+  #lastWorth = false;
 
   /** A router reading the cluster's current token map from `map`. */
   constructor(map: () => TokenMap<Host> | undefined) {
@@ -148,7 +150,10 @@ export class Router {
     if (map !== this.#worthFor) {
       this.#worthFor = map;
       this.#worth = new Map();
+      this.#lastKeyspace = undefined;
     }
+    // Most programs use one keyspace: its answer is kept beside the map.
+    if (keyspace === this.#lastKeyspace) return this.#lastWorth;
     let worth = this.#worth.get(keyspace);
     if (worth === undefined) {
       const all = map.ring.hosts.length;
@@ -156,6 +161,8 @@ export class Router {
         map.tokenRanges(keyspace).some((r) => r.replicas.length < all);
       this.#worth.set(keyspace, worth);
     }
+    this.#lastKeyspace = keyspace;
+    this.#lastWorth = worth;
     return worth;
   }
 
