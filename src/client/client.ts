@@ -34,7 +34,7 @@ import type { Transport } from "../transport/types.ts";
 import { checkOptions, checkQuery } from "./checks.ts";
 import { SessionKeyspace } from "./keyspace.ts";
 import { DecoderCache } from "./decoders.ts";
-import { Executor, recovering } from "./execution.ts";
+import { Executor } from "./execution.ts";
 import {
   type ClientOptions,
   connectionOptionsOf,
@@ -127,7 +127,7 @@ export class Client {
     });
     this.#metadata = new Metadata(
       this.#cluster,
-      (cql, params) => this.stream(cql, params ?? [], { idempotent: true }),
+      (cql, params, signal) => this.stream(cql, params ?? [], { idempotent: true, signal }),
       !o.schemaMetadata,
     );
     this.#cluster.events.on("schemaChange", (change) => this.#metadata.changed(change));
@@ -307,7 +307,7 @@ export class Client {
       return this.#exec.run(
         this.#router.explicit(keyspace, options, values),
         options,
-        recovering(async (conn) => {
+        this.#exec.recovering(async (conn) => {
           if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
           return await conn.send(
             (w, f) => encodeQuery(w, f, query, qp),
@@ -365,7 +365,7 @@ export class Client {
           return onFailure === undefined ? again : again.catch(onFailure);
         });
       }
-      const slow = (async () => {
+      const slow = this.#exec.track((async () => {
         if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
         const prepared = await this.#prepared.get(conn, query, keyspace, send);
         try {
@@ -373,7 +373,7 @@ export class Client {
         } catch (e) {
           return await this.#reprepared(conn, e, exec, query, keyspace, send);
         }
-      })();
+      })());
       return onFailure === undefined ? slow : slow.catch(onFailure);
     });
   }
@@ -541,7 +541,7 @@ export class Client {
       return this.#exec.run(
         this.#router.explicit(keyspace, options, statements[0].values),
         options,
-        recovering(async (conn) => {
+        this.#exec.recovering(async (conn) => {
           if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
           return await encodeWith(statements)(conn);
         }),
@@ -563,7 +563,7 @@ export class Client {
     return this.#exec.run(
       info,
       options,
-      recovering(async (conn) => {
+      this.#exec.recovering(async (conn) => {
         if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
         const prepareAll = (again: boolean) =>
           Promise.all(
@@ -594,6 +594,7 @@ export class Client {
     this.#exec.closed = true;
     this.#metadata.close();
     await this.#connecting?.catch(() => {});
+    await this.#exec.drain(); // requests issued before that still have to prepare or connect
     await this.#cluster.close();
   }
 }

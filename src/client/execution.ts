@@ -31,11 +31,6 @@ export type Attempt<T> = (
   onFailure?: (error: unknown) => Promise<T>,
 ) => Promise<T>;
 
-/** An attempt that hands its failures to `onFailure` with a `.catch` (for the slower paths). */
-export function recovering<T>(run: (conn: Connection) => Promise<T>): Attempt<T> {
-  return (conn, onFailure) => onFailure === undefined ? run(conn) : run(conn).catch(onFailure);
-}
-
 /** What the retry loop reads of a request's options. */
 interface RunOptions {
   readonly signal?: AbortSignal;
@@ -46,8 +41,15 @@ interface RunOptions {
 export class Executor {
   /** True once the client connected; requests before that connect first. */
   connected = false;
-  /** True once the client closed. */
+  /** True once the client closed: requests are refused. */
   closed = false;
+  /**
+   * Requests on a slow path (a retry, a statement still to prepare, a connection still to
+   * open): they may send after `close()` was called, so close waits for them (see `drain`).
+   * Requests of the fast path are on a connection already, which waits for them itself.
+   */
+  #slow = 0;
+  #drained: (() => void)[] = [];
   lbp: LoadBalancingPolicy;
   /** Speculative execution for idempotent requests, when configured. */
   speculative: SpeculativeDelay | undefined;
@@ -84,7 +86,7 @@ export class Executor {
       if (conn !== undefined) {
         const host = first.value;
         const onFailure = (e: unknown) =>
-          this.#runPlan(info, options, attempt, { plan, host, error: e });
+          this.track(this.#runPlan(info, options, attempt, { plan, host, error: e }));
         try {
           return attempt(conn, onFailure);
         } catch (e) {
@@ -92,7 +94,31 @@ export class Executor {
         }
       }
     }
-    return this.#runPlan(info, options, attempt, undefined);
+    return this.track(this.#runPlan(info, options, attempt, undefined));
+  }
+
+  /** An attempt that hands its failures to `onFailure` with a `.catch` (the slower paths). */
+  recovering<T>(run: (conn: Connection) => Promise<T>): Attempt<T> {
+    return (conn, onFailure) => {
+      const p = this.track(run(conn));
+      return onFailure === undefined ? p : p.catch(onFailure);
+    };
+  }
+
+  /** Counts `p` among the slow requests until it settles. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#slow++;
+    const done = () => {
+      if (--this.#slow === 0) { for (const w of this.#drained.splice(0)) w(); }
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  /** Resolves once no slow request is left (each is bounded by its own timeouts). */
+  drain(): Promise<void> {
+    if (this.#slow === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
   }
 
   /** The retry loop; `from` continues a plan whose first attempt failed (see {@link run}). */

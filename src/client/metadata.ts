@@ -44,18 +44,24 @@ export class Metadata {
   readonly #cluster: Cluster;
   readonly #query: SchemaQuery;
   readonly #schema: SchemaMetadata;
+  /** Aborts the schema reads still running when the client closes. */
+  readonly #closing = new AbortController();
 
   /** Built by the client; `stream` runs a statement with parameters, row after row. */
   constructor(
     cluster: Cluster,
-    stream: (cql: string, params?: unknown[]) => AsyncIterable<Record<string, unknown>>,
+    stream: (
+      cql: string,
+      params: unknown[] | undefined,
+      signal: AbortSignal,
+    ) => AsyncIterable<Record<string, unknown>>,
     lazy: boolean,
   ) {
     this.#cluster = cluster;
     this.#query = async (cql, params) => {
       // Every page: system_schema.columns of a large schema has more rows than one page.
       const rows: Record<string, unknown>[] = [];
-      for await (const row of stream(cql, params)) rows.push(row);
+      for await (const row of stream(cql, params, this.#closing.signal)) rows.push(row);
       return rows;
     };
     this.#schema = new SchemaMetadata(this.#query, { lazy });
@@ -74,6 +80,7 @@ export class Metadata {
   /** Internal: stops refreshing. */
   close(): void {
     this.#schema.close();
+    this.#closing.abort();
   }
 
   /** Every keyspace's name, sorted. */

@@ -274,6 +274,37 @@ Deno.test("errors: close() with requests in flight settles them all", async () =
   }
 });
 
+Deno.test("errors: requests issued before close() still prepare and run; none is left unhandled", async () => {
+  await ks.ready("main");
+  let unhandled = 0;
+  const onUnhandled = (e: PromiseRejectionEvent) => {
+    unhandled++;
+    e.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  try {
+    for (let round = 0; round < 3; round++) {
+      const client = new Client(await defaultOptions());
+      await client.connect();
+      // A statement this client never prepared: every request must PREPARE before it EXECUTEs,
+      // and close() comes while they do (the schema is loading in the background meanwhile).
+      const ps = Array.from(
+        { length: 100 },
+        (_, i) =>
+          client.execute(`INSERT INTO ${ks.name}.t (id, v) VALUES (?, ?)`, [i, `r${round}`]),
+      );
+      await sleep(1);
+      await client.close();
+      const results = await Promise.allSettled(ps);
+      assertEquals(results.filter((r) => r.status === "rejected").length, 0);
+    }
+    await sleep(100);
+    assertEquals(unhandled, 0);
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+});
+
 Deno.test("errors: no unhandled rejections across failures", async () => {
   let unhandled = 0;
   const reasons: unknown[] = [];
