@@ -5,7 +5,11 @@
  *
  * @module
  */
-import type { Connection, ConnectionOptions } from "../connection/connection.ts";
+import {
+  type Connection,
+  type ConnectionOptions,
+  formatAddress,
+} from "../connection/connection.ts";
 import { NoHostAvailableError } from "../errors.ts";
 import type { EventMessage } from "../protocol/responses.ts";
 import { InvalidQueryError } from "../protocol/server-errors.ts";
@@ -208,7 +212,7 @@ export class Cluster {
     }
     const l = localRows[0] as Record<string, unknown> | undefined;
     const reported = typeof l?.rpc_address === "string"
-      ? endpointKey(l.rpc_address, typeof l.rpc_port === "number" ? l.rpc_port : via.port)
+      ? formatAddress(l.rpc_address, typeof l.rpc_port === "number" ? l.rpc_port : via.port)
       : via.address;
     if (typeof l?.partitioner === "string") this.#partitioner = l.partitioner;
     if (keyspaceRows !== null) this.#replication = replicationOf(keyspaceRows);
@@ -269,7 +273,7 @@ export class Cluster {
     for (const rec of peers) {
       const ep = rec.endpoint!;
       const target = this.#ctx.addressTranslator?.translate(ep) ?? ep;
-      const address = endpointKey(target.host, target.port);
+      const address = formatAddress(target.host, target.port);
       let host = byId.get(rec.hostId);
       if (host !== undefined && !host.contactPoint && host.address !== address) {
         // The node moved to another address: a new node as far as connections go.
@@ -286,7 +290,7 @@ export class Cluster {
       host.hostId = rec.hostId;
       update(host, rec);
       seen.add(host);
-      reported.set(endpointKey(ep.host, ep.port), host);
+      reported.set(formatAddress(ep.host, ep.port), host);
     }
     for (const h of this.#hosts) {
       if (!seen.has(h) && !removed.includes(h)) removed.push(h);
@@ -331,7 +335,7 @@ export class Cluster {
         this.#refresh.request();
         return;
       case "STATUS_CHANGE": {
-        const host = this.#byReported.get(endpointKey(e.node.address, e.node.port));
+        const host = this.#byReported.get(formatAddress(e.node.address, e.node.port));
         if (host === undefined) {
           this.#refresh.request();
           return;
@@ -422,8 +426,4 @@ function update(host: Host, rec: NodeRecord): void {
   host.rack = rec.rack;
   host.releaseVersion = rec.releaseVersion;
   host.tokens = rec.tokens;
-}
-
-function endpointKey(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }

@@ -10,7 +10,11 @@
  *
  * @module
  */
-import type { Connection, ConnectionOptions } from "../connection/connection.ts";
+import {
+  type Connection,
+  type ConnectionOptions,
+  formatAddress,
+} from "../connection/connection.ts";
 import { unrefTimer } from "../connection/timers.ts";
 import { ConnectionPool, type PoolOwner } from "../connection/pool.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
@@ -76,7 +80,7 @@ export class Host implements HostInfo {
   constructor(host: string, port: number, ctx: HostContext) {
     this.host = host;
     this.port = port;
-    this.address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    this.address = formatAddress(host, port);
     this.#ctx = ctx;
     this.#owner = {
       host,

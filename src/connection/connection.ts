@@ -200,7 +200,7 @@ export class Connection {
 
   private constructor(opts: ConnectionOptions, version: ProtocolVersion) {
     this.#opts = opts;
-    this.address = `${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`;
+    this.address = formatAddress(opts.host, opts.port);
     this.#version = version;
     this.#frameOptions = { version, stream: 0, tracing: undefined, customPayload: undefined };
     this.#frames = new FrameDecoder({ maxFrameLength: opts.maxFrameLength });
@@ -731,6 +731,14 @@ export class Connection {
   destroy(reason?: Error): void {
     this.#fail(reason ?? new ConnectionError(this.address, "connection destroyed"));
   }
+}
+
+/**
+ * "host:port" ("[v6]:port" for IPv6): how connections, nodes and errors name an endpoint, so
+ * that `rs.info.queriedHost` and `client.hosts` compare equal.
+ */
+export function formatAddress(host: string, port: number): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 function unexpected(expected: string, got: string): ProtocolError {
