@@ -28,6 +28,9 @@
  *                                     load balancing) against cql-rr (RoundRobinPolicy) and
  *                                     cassandra-driver (token-aware by default); results in
  *                                     bench/results/latest-3nodes.json (--quick: -3nodes-quick)
+ *   --rf=N                            the cluster keyspace's replication factor (default 3; 1 to
+ *                                     show routing: every request then has one replica; results
+ *                                     in latest-3nodes-rf1.json)
  *
  * ## Worker contract (how to plug a contender in)
  * A worker is a script run as `<runtime> <script> '<job json>'` (the job is also accepted on
@@ -182,6 +185,7 @@ const VALUE_FLAGS = new Set([
   "concurrency",
   "cql-protocol",
   "nodes",
+  "rf",
 ]);
 
 function flag(name: string): string | undefined {
@@ -566,6 +570,11 @@ async function main(): Promise<void> {
   const nodes = Number(flag("nodes") ?? 1);
   const benchNodes = benchCluster(nodes); // 1 or 3, else an error
   const cluster = nodes > 1;
+  // RF 1 on a cluster shows what routing buys: only a replica can answer without a second hop.
+  const rf = Number(flag("rf") ?? (cluster ? 3 : 1));
+  if (!Number.isInteger(rf) || rf < 1 || rf > nodes) {
+    throw new Error(`--rf is a whole number from 1 to the node count (${nodes})`);
+  }
   if (cluster && driverBound) throw new Error("--driver-bound replays one node: no --nodes");
   const contenders = cluster ? CLUSTER_CONTENDERS : CONTENDERS;
   const external = flag("host") !== undefined || flag("port") !== undefined;
@@ -597,7 +606,7 @@ async function main(): Promise<void> {
     const info = driverBound && !recording
       ? { dataCenter: BENCH_CLUSTER.dataCenter, hosts: [`${host}:${port}`] }
       : await ensureSchema(host, port, false, console.log, {
-        replicationFactor: cluster ? 3 : 1,
+        replicationFactor: rf,
         nodes,
       });
     // Cluster jobs name every node (the contact points) and their consistency.
@@ -607,7 +616,7 @@ async function main(): Promise<void> {
     if (cluster) {
       console.log(
         `cluster of ${info.hosts.length} nodes (${info.hosts.join(", ")}), data center ` +
-          `${info.dataCenter}, keyspace RF 3, ${CLUSTER_CONSISTENCY}`,
+          `${info.dataCenter}, keyspace RF ${rf}, ${CLUSTER_CONSISTENCY}`,
       );
     }
     if (ownNode && !driverBound) await warmUp(host, port, info.dataCenter, quick, clusterJob);
@@ -750,14 +759,18 @@ async function main(): Promise<void> {
     await replay?.status;
 
     console.log("\n" + table(printed, rows));
-    const base = driverBound ? "latest-driver-bound" : cluster ? `latest-${nodes}nodes` : "latest";
+    const base = driverBound
+      ? "latest-driver-bound"
+      : cluster
+      ? `latest-${nodes}nodes${rf === 3 ? "" : `-rf${rf}`}`
+      : "latest";
     await Deno.mkdir(`${HERE}results`, { recursive: true });
     // A filtered run must not silently replace a complete result set.
     const filtered = wl || dl || rl || cl || cqlProtocol;
     const name = filtered ? `${base}-filtered` : quick ? `${base}-quick` : base;
     await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
     const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
-      cluster ? `(${nodes} nodes, RF 3, ${CLUSTER_CONSISTENCY})` : ""
+      cluster ? `(${nodes} nodes, RF ${rf}, ${CLUSTER_CONSISTENCY})` : ""
     }${quick ? " --quick" : ""} ${new Date().toISOString().slice(0, 16)}`;
     await Deno.writeTextFile(`${HERE}results/${name}.svg`, svgChart(rows, title));
     console.log(
