@@ -8,10 +8,13 @@
  * - bun: the conformance suite (tests/conformance/run-bun.ts), then the transport suite;
  * - node: `npm run build`, then the conformance suite against dist/ with `node --test`, then the
  *   transport suite bundled for Node;
+ * - consumers: `npm run build` (once per run), then tests/consumers/run.ts: the package as users
+ *   receive it (JSR link for Deno; the packed tarball installed for Node ESM and CommonJS, Bun and
+ *   a workerd Worker), imported by name from a temporary folder outside the repository;
  * - workerd: the conformance suite inside workerd (tests/conformance/run-workerd.ts).
  *
- * Flags: `--only deno|bun|node|workerd` runs one runtime's suites; anything after `--` goes to
- * `deno test` (e.g. `npm test -- --only deno -- tests/protocol`).
+ * Flags: `--only deno|bun|node|consumers|workerd` runs one runtime's suites; anything after `--`
+ * goes to `deno test` (e.g. `npm test -- --only deno -- tests/protocol`).
  *
  * @module
  */
@@ -31,8 +34,11 @@ interface SuiteResult {
 interface Suite {
   name: string;
   /** What `--only` selects it by. */
-  runtime: "deno" | "bun" | "node" | "workerd";
-  /** Commands that must succeed first (builds); a failing one fails the suite. */
+  runtime: "deno" | "bun" | "node" | "consumers" | "workerd";
+  /**
+   * Commands that must succeed first (builds); a failing one fails the suite. One that already
+   * succeeded earlier in this run (the build both Node suites and the consumers need) is skipped.
+   */
   before?: string[][];
   cmd: string[];
   /** Reads passed/failed counts from the suite's full output. */
@@ -66,8 +72,12 @@ function nodeCounts(out: string) {
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/** The `before` commands that succeeded in this run, joined with spaces. */
+const done = new Set<string>();
+
 async function runSuite(s: Suite, env: Record<string, string>): Promise<SuiteResult> {
   for (const cmd of s.before ?? []) {
+    if (done.has(cmd.join(" "))) continue;
     console.log(`\n=== ${s.name}: ${cmd.join(" ")}`);
     const st = await new Deno.Command(cmd[0], { args: cmd.slice(1), env, cwd: REPO_ROOT }).spawn()
       .status;
@@ -75,6 +85,7 @@ async function runSuite(s: Suite, env: Record<string, string>): Promise<SuiteRes
       console.log(`${s.name}: \`${cmd.join(" ")}\` failed; counted as failed`);
       return { name: s.name, passed: 0, failed: 1, ok: false };
     }
+    done.add(cmd.join(" "));
   }
   console.log(`\n=== ${s.name}: ${s.cmd.join(" ")}`);
   const child = new Deno.Command(s.cmd[0], {
@@ -197,6 +208,13 @@ async function main(args: string[]): Promise<number> {
       counts: lineCounts,
     },
     {
+      name: "consumers",
+      runtime: "consumers",
+      before: [[deno, "run", "-A", "tools/build.ts"]],
+      cmd: [deno, "run", "-A", "tests/consumers/run.ts"],
+      counts: lineCounts,
+    },
+    {
       name: "workerd conformance",
       runtime: "workerd",
       cmd: [deno, "run", "-A", "tests/conformance/run-workerd.ts"],
@@ -212,8 +230,10 @@ async function main(args: string[]): Promise<number> {
   } finally {
     // Stop every cluster this run started (the main node, and TLS/auth/multi-node ones the tests
     // started), leaving alone what was running before.
+    // The benchmark's clusters (bench/node.ts) are never the tests': one that started while
+    // the suite ran belongs to a benchmark running beside it.
     for (const name of await runningClusters()) {
-      if (!before.has(name)) await stop(name, (l) => console.log(l));
+      if (!before.has(name) && !name.startsWith("bench")) await stop(name, (l) => console.log(l));
     }
   }
   const passed = results.reduce((a, r) => a + r.passed, 0);

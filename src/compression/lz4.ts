@@ -141,7 +141,7 @@ async function readBytes(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-function defaultWasmUrl(): URL {
+function resolveWasmUrl(): URL {
   try {
     return new URL(import.meta.resolve("lz4-wasm/lz4_wasm_bg.wasm"));
   } catch {
@@ -150,12 +150,22 @@ function defaultWasmUrl(): URL {
   }
 }
 
+async function defaultWasmUrl(): Promise<URL> {
+  const url = resolveWasmUrl();
+  if (url.protocol !== "npm:") return url;
+  // Deno answers with the `npm:` specifier itself while the package is not installed, which is
+  // the case for a JSR or linked install: nothing imports lz4-wasm, so Deno never fetched it.
+  // Importing its package.json installs it; the same resolve then names the file on disk.
+  await import(url.href.replace(/[^/]*$/, "package.json"), { with: { type: "json" } });
+  return resolveWasmUrl();
+}
+
 async function toModule(source: Lz4WasmSource | undefined): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof Uint8Array) return await WebAssembly.compile(source.slice().buffer);
   if (source instanceof ArrayBuffer) return await WebAssembly.compile(source);
   const url = source === undefined
-    ? defaultWasmUrl()
+    ? await defaultWasmUrl()
     : source instanceof URL
     ? source
     : new URL(source);
