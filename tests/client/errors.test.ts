@@ -135,16 +135,21 @@ Deno.test("errors: bad credentials on the auth cluster → AuthenticationError",
   await withClient(await defaultOptions("auth"), async (admin) => {
     await admin.execute(`CREATE ROLE ${user} WITH PASSWORD = 'right' AND LOGIN = true`);
     try {
+      const secret = `pw-${crypto.randomUUID()}`;
       for (const v of [5, 4] as const) {
         await t.step(`v${v}: bad password: connect() rejects`, async () => {
           const client = new Client({
             contactPoints: [contact],
-            credentials: { username: user, password: "wrong" },
+            credentials: { username: user, password: secret },
             protocolVersion: v,
           });
           try {
             const e = await assertRejects(() => client.connect(), AuthenticationError);
             assert(e instanceof ResponseError, "a ResponseError");
+            // The error may be logged: it must not carry the password, even in its causes.
+            let text = "";
+            for (let x: unknown = e; x instanceof Error; x = x.cause) text += `${x.stack}\n`;
+            assert(!text.includes(secret), `the password is in the error: ${text}`);
             // Requests fail the same way rather than hanging.
             await assertRejects(
               () => client.execute("SELECT release_version FROM system.local"),
