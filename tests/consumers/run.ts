@@ -19,6 +19,10 @@
  * each must ask for LZ4, and since the server then compresses everything it sends, the rows
  * coming back at all shows that decompression works in that runtime.
  *
+ * Then the programs of examples/ run in the same apps (Deno in the JSR-linked one, Bun and Node
+ * ESM/CommonJS in the npm one, the Worker bundled from it into workerd, its NDJSON answer read as
+ * a stream), each checked by what it prints or answers.
+ *
  * @module
  */
 import { join } from "../../tools/cassandra/path.ts";
@@ -174,11 +178,10 @@ const worker :Workerd.Worker = (
 `;
 }
 
-/** Bundles the Worker from the installed package, serves it in workerd and asks it to run. */
-async function runWorker(app: string, dir: string, contact: string): Promise<Report> {
-  const out = join(dir, "worker");
+/** Bundles `entry` (a Worker in `app`, importing the installed package) into `out/worker.js`. */
+async function bundleWorker(app: string, entry: string, out: string): Promise<void> {
   await exec(bin("esbuild"), [
-    "worker.mjs",
+    entry,
     "--bundle",
     "--format=esm",
     "--platform=browser",
@@ -186,12 +189,16 @@ async function runWorker(app: string, dir: string, contact: string): Promise<Rep
     `--outfile=${join(out, "worker.js")}`,
     "--log-level=warning",
   ], app);
-  await Deno.copyFile(
-    join(app, "node_modules", "lz4-wasm", "lz4_wasm_bg.wasm"),
-    join(out, "lz4.wasm"),
-  );
+}
+
+/** Serves the Worker of `out/config.capnp` (written from `config(port)`) while `use` runs. */
+async function withWorkerd<T>(
+  out: string,
+  config: (port: number) => string,
+  use: (url: string, log: () => string) => Promise<T>,
+): Promise<T> {
   const port = freePort();
-  await Deno.writeTextFile(join(out, "config.capnp"), workerdConfig(port));
+  await Deno.writeTextFile(join(out, "config.capnp"), config(port));
   const child = new Deno.Command(bin("workerd"), {
     args: ["serve", "config.capnp"],
     cwd: out,
@@ -207,26 +214,39 @@ async function runWorker(app: string, dir: string, contact: string): Promise<Rep
   try {
     for (let attempt = 0;; attempt++) {
       try {
-        await (await fetch(url)).body?.cancel();
+        await (await fetch(`${url}/ready`, { method: "HEAD" })).body?.cancel();
         break;
       } catch (e) {
         if (attempt >= 200) throw new Error(`workerd did not answer on ${url}: ${e}\n${log}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    return await use(url, () => log);
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await reading.catch(() => {});
+  }
+}
+
+/** Bundles the Worker from the installed package, serves it in workerd and asks it to run. */
+async function runWorker(app: string, dir: string, contact: string): Promise<Report> {
+  const out = join(dir, "worker");
+  await bundleWorker(app, "worker.mjs", out);
+  await Deno.copyFile(
+    join(app, "node_modules", "lz4-wasm", "lz4_wasm_bg.wasm"),
+    join(out, "lz4.wasm"),
+  );
+  return await withWorkerd(out, workerdConfig, async (url, log) => {
     const res = await fetch(url, {
       method: "POST",
       body: JSON.stringify({ contact }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const body = await res.text();
-    if (!res.ok) throw new Error(`the Worker answered HTTP ${res.status}: ${body}\n${log}`);
+    if (!res.ok) throw new Error(`the Worker answered HTTP ${res.status}: ${body}\n${log()}`);
     return JSON.parse(body) as Report;
-  } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await reading.catch(() => {});
-  }
+  });
 }
 
 /** What is wrong with a consumer's report and its connections' STARTUPs, or undefined. */
@@ -249,6 +269,76 @@ function problems(r: Report, startups: StartupOptions[]): string[] {
     );
   }
   return found;
+}
+
+/** A program of examples/, run where the package is installed; returns what is wrong with it. */
+interface Example {
+  name: string;
+  run(contact: string): Promise<string[]>;
+}
+
+const exampleFile = (name: string) => join(REPO_ROOT, "examples", name);
+/** What the deno, bun, node-esm and node-cjs examples print: their three rows, in order. */
+const GREETINGS = ["0: hello", "1: hallo", "2: bonjour"];
+
+/** The printed lines must start with the three greetings, in order (then `more`). */
+function greeted(stdout: string, more: string[] = []): string[] {
+  const lines = stdout.trim().split("\n");
+  const want = [...GREETINGS, ...more];
+  return JSON.stringify(lines) === JSON.stringify(want)
+    ? []
+    : [`printed ${JSON.stringify(lines)}, expected ${JSON.stringify(want)}`];
+}
+
+/** workerd config of the example Worker: CQL_CONTACT as a text binding, as wrangler's vars. */
+function exampleWorkerConfig(contact: string) {
+  return (port: number) =>
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  bindings = [ (name = "CQL_CONTACT", text = "${contact}") ],
+  compatibilityDate = "2025-01-01",
+);
+`;
+}
+
+/** The example Worker's NDJSON answer for system_schema: one line per table, read as a stream. */
+async function runExampleWorker(app: string, dir: string, contact: string): Promise<string[]> {
+  const out = join(dir, "example-worker");
+  await Deno.copyFile(exampleFile("worker/worker.mjs"), join(app, "example-worker.mjs"));
+  await bundleWorker(app, "example-worker.mjs", out);
+  return await withWorkerd(out, exampleWorkerConfig(contact), async (url, log) => {
+    const res = await fetch(`${url}/?keyspace=system_schema`, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    if (!res.ok) return [`HTTP ${res.status}: ${await res.text()}\n${log()}`];
+    const type = res.headers.get("content-type");
+    let chunks = 0;
+    let body = "";
+    for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+      chunks++;
+      body += chunk;
+    }
+    const rows = body.trim().split("\n").map((l) => JSON.parse(l));
+    const found: string[] = [];
+    if (type !== "application/x-ndjson") found.push(`content-type ${type}`);
+    if (!rows.every((r) => r.keyspace_name === "system_schema")) {
+      found.push("a row of another keyspace");
+    }
+    const tables = rows.map((r) => r.table_name);
+    if (!tables.includes("tables") || !tables.includes("columns")) {
+      found.push(`tables ${JSON.stringify(tables)} lack system_schema.tables or .columns`);
+    }
+    if (chunks < 2) found.push(`the body came in ${chunks} chunk(s), not streamed`);
+    return found;
+  });
 }
 
 async function main(): Promise<number> {
@@ -338,6 +428,69 @@ async function main(): Promise<number> {
       } else {
         failed++;
         console.log(`FAILED [consumer] ${c.name} (${ms} ms)\n  ${found.join("\n  ")}`);
+      }
+    }
+    const examples: Example[] = [
+      {
+        name: "examples/deno (JSR link)",
+        run: async (contact) => {
+          const app = await denoReady();
+          await Deno.copyFile(exampleFile("deno/main.ts"), join(app, "example.ts"));
+          return greeted(
+            await exec(Deno.execPath(), ["run", "-A", "example.ts", contact], app, {
+              DENO_DIR: denoDir,
+              DENO_NO_UPDATE_CHECK: "1",
+              JSR_URL: "http://127.0.0.1:1/",
+            }),
+          );
+        },
+      },
+      {
+        name: "examples/bun",
+        run: async (contact) => {
+          const app = await npmReady();
+          await Deno.copyFile(exampleFile("bun/index.ts"), join(app, "example-bun.ts"));
+          return greeted(await exec(bin("bun"), ["example-bun.ts", contact], app));
+        },
+      },
+      {
+        name: "examples/node-esm",
+        run: async (contact) => {
+          const app = await npmReady();
+          await Deno.copyFile(exampleFile("node-esm/index.mjs"), join(app, "example-esm.mjs"));
+          return greeted(await exec("node", ["example-esm.mjs", contact], app));
+        },
+      },
+      {
+        name: "examples/node-cjs",
+        run: async (contact) => {
+          const app = await npmReady();
+          await Deno.copyFile(exampleFile("node-cjs/index.cjs"), join(app, "example-cjs.cjs"));
+          return greeted(await exec("node", ["example-cjs.cjs", contact], app), [
+            "server said: InvalidQueryError",
+          ]);
+        },
+      },
+      {
+        name: "examples/worker (NDJSON stream, in workerd)",
+        run: async (contact) => await runExampleWorker(await npmReady(), dir, contact),
+      },
+    ];
+    for (const x of examples) {
+      const t = performance.now();
+      let found: string[];
+      try {
+        found = await x.run(target);
+      } catch (e) {
+        found = [e instanceof Error ? e.message : String(e)];
+      }
+      const ms = Math.round(performance.now() - t);
+      if (found.length === 0) {
+        passed++;
+        console.log(`ok     [example] ${x.name} (${ms} ms)`);
+      } else {
+        failed++;
+        console.log(`FAILED [example] ${x.name} (${ms} ms)\n  ${found.join("\n  ")}`);
       }
     }
   } finally {
