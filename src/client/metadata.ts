@@ -14,8 +14,8 @@ import type {
   TableMetadata,
   UserTypeMetadata,
 } from "../metadata/model.ts";
-import { SchemaMetadata } from "../metadata/schema-metadata.ts";
-import { fetchTrace, type FetchTraceOptions, type QueryTrace } from "../metadata/trace.ts";
+import type { SchemaMetadata } from "../metadata/schema-metadata.ts";
+import type { FetchTraceOptions, QueryTrace } from "../metadata/trace.ts";
 import type { SchemaChange } from "../protocol/responses.ts";
 import type { HostInfo } from "./policies/load-balancing.ts";
 import { unrefTimer } from "../connection/timers.ts";
@@ -54,7 +54,13 @@ export interface TokenRangeInfo {
 export class Metadata {
   readonly #cluster: Cluster;
   readonly #query: SchemaQuery;
-  readonly #schema: SchemaMetadata;
+  readonly #lazy: boolean;
+  /**
+   * The schema cache, its module loaded on first need: most programs never read the schema, and
+   * edge runtimes pay for every module at cold start.
+   */
+  #schema: Promise<SchemaMetadata> | null = null;
+  #loaded: SchemaMetadata | null = null;
   /** Aborts the schema reads still running when the client closes. */
   readonly #closing = new AbortController();
   #loadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,61 +82,73 @@ export class Metadata {
       for await (const row of stream(cql, params, this.#closing.signal)) rows.push(row);
       return rows;
     };
-    this.#schema = new SchemaMetadata(this.#query, { lazy });
+    this.#lazy = lazy;
+  }
+
+  #load(): Promise<SchemaMetadata> {
+    return this.#schema ??= import("../metadata/schema-metadata.ts").then((m) => {
+      const schema = new m.SchemaMetadata(this.#query, { lazy: this.#lazy });
+      if (this.#closing.signal.aborted) schema.close();
+      return this.#loaded = schema;
+    });
   }
 
   /** Internal: starts the background load (after connect). */
   start(): void {
     if (this.#loadTimer !== undefined || this.#closing.signal.aborted) return;
-    this.#loadTimer = setTimeout(() => this.#schema.start(), SCHEMA_LOAD_DELAY_MS);
+    this.#loadTimer = setTimeout(
+      () => this.#load().then((s) => s.start(), () => {}),
+      SCHEMA_LOAD_DELAY_MS,
+    );
     unrefTimer(this.#loadTimer);
   }
 
   /** Internal: a schema change event. */
   changed(change: SchemaChange): void {
-    this.#schema.refresh(change);
+    // Before the cache exists there is nothing to refresh: its first reads see the change.
+    this.#loaded?.refresh(change);
   }
 
   /** Internal: stops refreshing. */
   close(): void {
     clearTimeout(this.#loadTimer);
-    this.#schema.close();
+    this.#loaded?.close();
     this.#closing.abort();
   }
 
   /** Every keyspace's name, sorted. */
   keyspaces(): Promise<string[]> {
-    return this.#schema.keyspaces();
+    return this.#load().then((s) => s.keyspaces());
   }
 
   /** A keyspace: replication, durable writes, tables, views, user types, functions, aggregates. */
   keyspace(name: string): Promise<KeyspaceMetadata | undefined> {
-    return this.#schema.keyspace(name);
+    return this.#load().then((s) => s.keyspace(name));
   }
 
   /** A table: columns with their CQL types, partition and clustering keys, indexes, options. */
   table(keyspace: string, name: string): Promise<TableMetadata | undefined> {
-    return this.#schema.table(keyspace, name);
+    return this.#load().then((s) => s.table(keyspace, name));
   }
 
   /** A materialized view. */
   view(keyspace: string, name: string): Promise<MaterializedViewMetadata | undefined> {
-    return this.#schema.view(keyspace, name);
+    return this.#load().then((s) => s.view(keyspace, name));
   }
 
   /** A user-defined type. */
   udt(keyspace: string, name: string): Promise<UserTypeMetadata | undefined> {
-    return this.#schema.udt(keyspace, name);
+    return this.#load().then((s) => s.udt(keyspace, name));
   }
 
   /** The overloads of a user-defined function. */
   functions(keyspace: string, name: string): Promise<readonly FunctionMetadata[]> {
-    return this.#schema.functions(keyspace, name);
+    return this.#load().then((s) => s.functions(keyspace, name));
   }
 
   /** The overloads of a user-defined aggregate. */
   aggregates(keyspace: string, name: string): Promise<readonly AggregateMetadata[]> {
-    return this.#schema.aggregates(keyspace, name);
+    return this.#load().then((s) => s.aggregates(keyspace, name));
   }
 
   /**
@@ -138,7 +156,9 @@ export class Metadata {
    * events from `system_traces`, waiting (2 s by default) until the trace is complete.
    */
   trace(tracingId: string, options?: FetchTraceOptions): Promise<QueryTrace> {
-    return fetchTrace(this.#query, tracingId, options);
+    return import("../metadata/trace.ts").then((m) =>
+      m.fetchTrace(this.#query, tracingId, options)
+    );
   }
 
   /**
