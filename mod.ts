@@ -65,6 +65,7 @@ export {
 } from "./src/connection/auth.ts";
 export {
   AbortError,
+  BusyConnectionError,
   ClosedError,
   ConnectionError,
   NoHostAvailableError,

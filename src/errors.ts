@@ -68,13 +68,65 @@ export class NoHostAvailableError extends Error {
   }
 }
 
-/** Thrown for calls on a client or connection after `close()`. */
+/**
+ * Thrown for calls on a client or connection after `close()`, and for requests still unanswered
+ * when `close()` ran out of its `closeTimeout`.
+ */
 export class ClosedError extends Error {
   /** Error class name, as shown in stack traces. */
   override name = "ClosedError";
-  /** Creates the error. */
-  constructor(what = "client") {
-    super(`the ${what} is closed`);
+  /** Creates the error; `detail` says why the request was cut short, when it was. */
+  constructor(what = "client", detail?: string) {
+    super(`the ${what} is closed${detail === undefined ? "" : `: ${detail}`}`);
+  }
+}
+
+/**
+ * A node could take no more requests: each of its connections had `maxRequestsPerConnection` in
+ * flight and `maxQueuedRequestsPerHost` more were waiting. The request was not sent there; the
+ * query plan moved on to its next node, and when every node was busy the request failed with a
+ * {@link NoHostAvailableError} whose `errors` are these. The name is cassandra-driver's. The
+ * requests refused while the same nodes stay busy share one error object (thousands of them can
+ * be refused in one turn of the event loop): don't attach per-request data to it.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await client.execute("SELECT * FROM ks.t WHERE k = ?", [k]);
+ * } catch (e) {
+ *   const busy = e instanceof NoHostAvailableError &&
+ *     [...e.errors.values()].every((x) => x instanceof BusyConnectionError);
+ *   if (busy) await new Promise((r) => setTimeout(r, 100)); // back off, then try again
+ * }
+ * ```
+ */
+export class BusyConnectionError extends Error {
+  /** Error class name, as shown in stack traces. */
+  override name = "BusyConnectionError";
+  /** "host:port" of the busy node. */
+  readonly address: string;
+  /** The cap on requests in flight per connection. */
+  readonly maxRequestsPerConnection: number;
+  /** Open connections to the node, each at the cap. */
+  readonly connections: number;
+  /** The cap on requests waiting for the node, reached too. */
+  readonly maxQueuedRequests: number;
+  /** Creates the error for the node at `address`. */
+  constructor(
+    address: string,
+    maxRequestsPerConnection: number,
+    connections: number,
+    maxQueuedRequests: number,
+  ) {
+    super(
+      `${address}: all connections are busy (${maxRequestsPerConnection} requests in flight on ${
+        connections === 1 ? "its one connection" : `each of ${connections}`
+      }, ${maxQueuedRequests} waiting)`,
+    );
+    this.address = address;
+    this.maxRequestsPerConnection = maxRequestsPerConnection;
+    this.connections = connections;
+    this.maxQueuedRequests = maxQueuedRequests;
   }
 }
 

@@ -586,15 +586,14 @@ export class Client {
   }
 
   /**
-   * Closes every connection. Requests already issued finish first (each bounded by its
-   * timeout); requests after `close()` reject with {@link ClosedError}.
+   * Closes every connection. Requests already issued finish first, within `closeTimeout`
+   * (after it they reject with {@link ClosedError}); requests after `close()` reject with it.
    */
   async close(): Promise<void> {
     if (this.#exec.closed) return;
     this.#exec.closed = true;
     this.#metadata.close();
-    await this.#connecting?.catch(() => {});
-    await this.#exec.drain(); // requests issued before that still have to prepare or connect
-    await this.#cluster.close();
+    // Requests issued before close() may still have to connect or prepare (see close.ts).
+    await this.#opts.closing.run(this.#connecting, this.#exec, this.#cluster);
   }
 }

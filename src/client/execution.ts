@@ -9,6 +9,7 @@ import type { Connection } from "../connection/connection.ts";
 import type { Host } from "../cluster/host.ts";
 import {
   AbortError,
+  BusyConnectionError,
   ClosedError,
   ConnectionError,
   NoHostAvailableError,
@@ -19,6 +20,7 @@ import type { LoadBalancingPolicy, RequestInfo } from "./policies/load-balancing
 import type { RetryPolicy } from "./policies/retry.ts";
 import { ResultSet } from "./result-set.ts";
 import { abortable, anySignal } from "./signals.ts";
+import { Refusals } from "./busy.ts";
 import type { SpeculativeDelay } from "./speculative.ts";
 
 /**
@@ -54,6 +56,7 @@ export class Executor {
   /** Speculative execution for idempotent requests, when configured. */
   speculative: SpeculativeDelay | undefined;
   readonly #retry: RetryPolicy;
+  readonly #refusals = new Refusals();
   readonly #hosts: () => readonly Host[];
   readonly #connect: () => Promise<void>;
 
@@ -92,6 +95,10 @@ export class Executor {
         } catch (e) {
           return Promise.reject(e).catch(onFailure);
         }
+      }
+      if (!first.done) {
+        const refused = this.#refusals.check(first.value, plan);
+        if (refused !== undefined) return refused;
       }
     }
     return this.track(this.#runPlan(info, options, attempt, undefined));
@@ -159,7 +166,14 @@ export class Executor {
             try {
               conn = await host.borrow(signal);
             } catch (e) {
+              // The client closed (and its pools with it) while this waited for a connection.
+              if (
+                this.closed && !(e instanceof ConnectionError || e instanceof BusyConnectionError)
+              ) {
+                throw new ClosedError();
+              }
               if (e instanceof AbortError || e instanceof AuthenticationError) throw e;
+              // A busy node (BusyConnectionError), like one that cannot connect: the next one.
               (errors ??= new Map()).set(host.address, e as Error);
               break;
             }

@@ -16,6 +16,8 @@ import { ExponentialReconnectionPolicy, type ReconnectionPolicy } from "../clust
 import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
 import { SpeculativeDelay, type SpeculativeExecutionOptions } from "./speculative.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
+import { CloseBound } from "./close.ts";
+import { DEFAULT_MAX_QUEUED_PER_HOST } from "../connection/pool.ts";
 
 /** TLS settings for the client: PEM strings, or `true` for the runtime's system roots. */
 export type ClientTlsOptions = TlsOptions | true;
@@ -109,6 +111,26 @@ export interface ClientOptions {
   connectionsPerHost?: number;
   /** Requests in flight per connection before more wait in line. Default 2048. */
   maxRequestsPerConnection?: number;
+  /**
+   * Requests that may wait, per node, once each of its connections has
+   * `maxRequestsPerConnection` in flight. One more fails at once with a `BusyConnectionError`
+   * for that node and moves on to the next node of the query plan (as cassandra-driver does when
+   * a node is busy); when every node is busy the request rejects with a `NoHostAvailableError`
+   * whose `errors` are `BusyConnectionError`s. This bounds the memory of an application that
+   * issues far more requests than the nodes answer: without it, 200,000 requests issued at once
+   * on a slow node grew the process by about 580 MiB and timed out by the tens of thousands.
+   * Default 8192: twice what the default pool carries in flight (2 × 2048), so a burst of
+   * 12,288 requests at once meets no error, while a waiting request costs 2-3 KiB (measured by
+   * `bench/backpressure.ts`: 8192 adds about 25 MiB per node); 0 queues nothing, as
+   * cassandra-driver.
+   */
+  maxQueuedRequestsPerHost?: number;
+  /**
+   * Milliseconds `close()` lets requests issued before it finish. Past it, every request still
+   * unanswered rejects with a `ClosedError` and the sockets close. Default 5000; 0 waits for
+   * each request's own timeout.
+   */
+  closeTimeout?: number;
   /** Largest frame accepted from a server, in bytes. Default 256 MiB. */
   maxFrameLength?: number;
   /** Which nodes serve a request, in which order. Default: round robin (DC-aware with `localDataCenter`). */
@@ -152,6 +174,10 @@ export interface ResolvedOptions {
   heartbeatInterval: number;
   connectionsPerHost: number;
   maxRequestsPerConnection: number;
+  maxQueuedRequestsPerHost: number;
+  closeTimeout: number;
+  /** The bound of `close()`, whose signal every connection gets. */
+  closing: CloseBound;
   maxFrameLength?: number;
   transport?: Transport;
   lz4Wasm?: WebAssembly.Module | Uint8Array;
@@ -213,6 +239,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   if (!authProvider && o.credentials) {
     authProvider = new PlainTextAuthProvider(o.credentials.username, o.credentials.password);
   }
+  const closeTimeout = positiveInt("closeTimeout", o.closeTimeout, 5_000, true);
   return {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
@@ -247,6 +274,14 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
       o.maxRequestsPerConnection,
       2048,
     ),
+    maxQueuedRequestsPerHost: positiveInt(
+      "maxQueuedRequestsPerHost",
+      o.maxQueuedRequestsPerHost,
+      DEFAULT_MAX_QUEUED_PER_HOST,
+      true,
+    ),
+    closeTimeout,
+    closing: new CloseBound(closeTimeout),
     maxFrameLength: o.maxFrameLength,
     transport: o.transport,
     lz4Wasm: o.lz4Wasm,
@@ -270,6 +305,8 @@ export function connectionOptionsOf(
     heartbeatInterval: o.heartbeatInterval,
     heartbeatTimeout: o.requestTimeout || 12_000,
     maxRequests: o.maxRequestsPerConnection,
+    maxQueuedPerHost: o.maxQueuedRequestsPerHost,
+    closeSignal: o.closing.signal,
     maxFrameLength: o.maxFrameLength,
   };
 }

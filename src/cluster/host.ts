@@ -18,6 +18,7 @@ import {
 import { unrefTimer } from "../connection/timers.ts";
 import { ConnectionPool, type PoolOwner } from "../connection/pool.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
+import type { BusyConnectionError } from "../errors.ts";
 import type { ReconnectionPolicy, ReconnectionSchedule } from "./reconnection.ts";
 
 /** Attempts, and the delay between them, after an UP event for a node still refusing. */
@@ -128,6 +129,11 @@ export class Host implements HostInfo {
   /** A ready connection of a full pool, without waiting; see {@link ConnectionPool.ready}. */
   ready(): Connection | undefined {
     return this.#pool?.ready();
+  }
+
+  /** Why the node refuses requests now, if it does; see {@link ConnectionPool.busy}. */
+  busy(): BusyConnectionError | undefined {
+    return this.#pool?.busy();
   }
 
   /** A connection, opening one if needed; see {@link ConnectionPool.borrow}. */

@@ -28,6 +28,7 @@ import { encodeSegments, MAX_SEGMENT_PAYLOAD, SegmentDecoder } from "../protocol
 import { AuthenticationError, ServerProtocolError } from "../protocol/server-errors.ts";
 import type { Socket, TlsOptions, Transport } from "../transport/types.ts";
 import { AbortError, ClosedError, ConnectionError, RequestTimeoutError } from "../errors.ts";
+import { anySignal } from "../client/signals.ts";
 import type { AuthProvider } from "./auth.ts";
 import { StreamIds } from "./stream-ids.ts";
 import { unrefTimer } from "./timers.ts";
@@ -62,6 +63,17 @@ export interface ConnectionOptions {
   heartbeatTimeout?: number;
   /** Cap on requests in flight; more wait in order. Default 2048. */
   maxRequests?: number;
+  /**
+   * Cap on the requests waiting, over all connections of the node's pool, for one of them to
+   * have fewer than `maxRequests` in flight; past it the pool refuses with a
+   * `BusyConnectionError`. Read by the pool (`pool.ts`), not by the connection. Default 8192.
+   */
+  maxQueuedPerHost?: number;
+  /**
+   * Fires when a `close()` may wait no longer: a connection closing (or opening) then fails
+   * what it still carries with the signal's reason (the client's `ClosedError`).
+   */
+  closeSignal?: AbortSignal;
   /** Largest frame accepted from the server. Default 256 MiB. */
   maxFrameLength?: number;
   /** Server events (after {@link Connection.register}). */
@@ -122,6 +134,8 @@ interface Pending {
   onAbort: (() => void) | undefined;
   /** The caller was already answered (timeout or abort); the id waits for the late response. */
   done: boolean;
+  /** Waiting in the queue for a stream id (a queued request given up on is skipped there). */
+  queued: boolean;
   recover: Recover<unknown> | undefined;
 }
 
@@ -169,6 +183,8 @@ const TICK_MS = 20;
 export class Connection {
   /** "host:port". */
   readonly address: string;
+  /** The cap on requests in flight (stream ids); more wait in line. */
+  readonly maxRequests: number;
   #opts: ConnectionOptions;
   #socket: Socket | null = null;
   #state = State.Handshake;
@@ -184,6 +200,8 @@ export class Connection {
   #pending: (Pending | undefined)[];
   #queue: Queued[] = [];
   #queueHead = 0;
+  /** Entries of the queue whose caller was answered already (timeout, abort). */
+  #queueDead = 0;
   #out = new ByteWriter(16 * 1024);
   /** Start offsets of the frames in {@link #out}, for v5 segment packing. */
   #frameStarts: number[] = [];
@@ -205,6 +223,7 @@ export class Connection {
     this.#frameOptions = { version, stream: 0, tracing: undefined, customPayload: undefined };
     this.#frames = new FrameDecoder({ maxFrameLength: opts.maxFrameLength });
     this.#ids = new StreamIds(opts.maxRequests ?? 2048);
+    this.maxRequests = this.#ids.capacity;
     this.#pending = new Array(this.#ids.capacity);
   }
 
@@ -230,7 +249,7 @@ export class Connection {
 
   /** Requests waiting for a free stream id. */
   get queued(): number {
-    return this.#queue.length - this.#queueHead;
+    return this.#queue.length - this.#queueHead - this.#queueDead;
   }
 
   /** True until the connection closes or fails. */
@@ -269,7 +288,10 @@ export class Connection {
   static async #openAt(opts: ConnectionOptions, version: ProtocolVersion): Promise<Connection> {
     const conn = new Connection(opts, version);
     const timeout = opts.connectTimeout ?? 5000;
-    const signal = opts.signal;
+    // A client closing past its bound does not wait for a handshake either.
+    const signal = opts.closeSignal === undefined
+      ? opts.signal
+      : anySignal(opts.signal, opts.closeSignal);
     try {
       conn.#socket = await opts.transport.connect(
         { host: opts.host, port: opts.port, tls: opts.tls, signal, connectTimeout: timeout },
@@ -393,6 +415,7 @@ export class Connection {
       signal,
       onAbort: undefined,
       done: false,
+      queued: false,
       recover: recover as Recover<unknown> | undefined,
     };
     capturing = pending;
@@ -409,8 +432,11 @@ export class Connection {
         signal.addEventListener("abort", pending.onAbort, { once: true });
       }
       const id = this.#queueHead === this.#queue.length ? this.#ids.acquire() : -1;
-      if (id < 0) this.#queue.push({ encode, pending, opts });
-      else this.#write(id, encode, pending, opts);
+      if (id >= 0) this.#write(id, encode, pending, opts);
+      else {
+        pending.queued = true;
+        this.#queue.push({ encode, pending, opts });
+      }
     } catch (e) {
       pending.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -563,11 +589,14 @@ export class Connection {
     return decompressFrameV4(raw, c, this.#opts.maxFrameLength);
   }
 
-  /** The caller is answered (timeout/abort) but the stream id stays reserved until the reply. */
+  /**
+   * The caller is answered (timeout/abort) but the stream id stays reserved until the reply. A
+   * queued request stays in the queue, skipped when its turn comes: taking it out would cost a
+   * search of the queue each, quadratic when thousands time out together.
+   */
   #giveUp(pending: Pending, error: Error): void {
     if (pending.done) return;
-    const i = this.#queue.findIndex((q, k) => k >= this.#queueHead && q.pending === pending);
-    if (i >= 0) this.#queue.splice(i, 1);
+    if (pending.queued) this.#queueDead++;
     this.#settle(pending);
     rejectRequest(pending, error);
   }
@@ -604,11 +633,11 @@ export class Connection {
         this.#giveUp(p, new RequestTimeoutError(this.address, p.timeout));
       }
     }
-    for (let i = this.#queueHead; i < this.#queue.length; i++) {
-      const p = this.#queue[i].pending;
-      if (p.deadline !== 0 && p.deadline <= now) {
+    const queue = this.#queue;
+    for (let i = this.#queueHead; i < queue.length; i++) {
+      const p = queue[i].pending;
+      if (!p.done && p.deadline !== 0 && p.deadline <= now) {
         this.#giveUp(p, new RequestTimeoutError(this.address, p.timeout));
-        i--; // #giveUp removed it from the queue
       }
     }
   }
@@ -624,16 +653,23 @@ export class Connection {
 
   #dispatchQueued(): void {
     while (this.#queueHead < this.#queue.length) {
-      const id = this.#ids.acquire();
-      if (id < 0) return;
       const q = this.#queue[this.#queueHead];
+      const dead = q.pending.done;
+      const id = dead ? -1 : this.#ids.acquire();
+      if (id < 0 && !dead) return;
       this.#queue[this.#queueHead++] = undefined as unknown as Queued;
       if (this.#queueHead === this.#queue.length) {
         this.#queue = [];
         this.#queueHead = 0;
       }
+      if (dead) {
+        this.#queueDead--;
+        continue;
+      }
+      q.pending.queued = false;
       this.#write(id, q.encode, q.pending, q.opts);
     }
+    this.#queueDead = 0; // the queue is empty
   }
 
   #scheduleHeartbeat(): void {
@@ -682,7 +718,8 @@ export class Connection {
     this.#closeError = error;
     if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
     this.#stopTicker();
-    const failure = error instanceof ConnectionError || error instanceof AuthenticationError
+    const failure = error instanceof ConnectionError || error instanceof AuthenticationError ||
+        error instanceof ClosedError
       ? error
       : new ConnectionError(this.address, error.message, { cause: error });
     for (let i = 0; i < this.#pending.length; i++) {
@@ -696,11 +733,13 @@ export class Connection {
     }
     for (let i = this.#queueHead; i < this.#queue.length; i++) {
       const q = this.#queue[i];
+      if (q.pending.done) continue;
       this.#settle(q.pending);
       rejectRequest(q.pending, failure);
     }
     this.#queue = [];
     this.#queueHead = 0;
+    this.#queueDead = 0;
     for (const w of this.#idleWaiters.splice(0)) w();
     this.#socket?.close();
     try {
@@ -710,13 +749,23 @@ export class Connection {
 
   /**
    * Closes gracefully: new requests are refused, requests already issued finish (each bounded by
-   * its own timeout), then the socket closes.
+   * its own timeout, and all by the `closeSignal`, which fails what is left), then the socket
+   * closes.
    */
   async close(): Promise<void> {
     if (this.#state >= State.Closing) return;
     this.#state = State.Closing;
     if (this.#heartbeat !== undefined) clearTimeout(this.#heartbeat);
-    if (this.#inFlight > 0) await new Promise<void>((r) => this.#idleWaiters.push(r));
+    if (this.#inFlight > 0) {
+      const bound = this.#opts.closeSignal;
+      const cut = () => this.#fail(closedReason(bound!));
+      if (bound?.aborted) cut();
+      else {
+        bound?.addEventListener("abort", cut, { once: true });
+        await new Promise<void>((r) => this.#idleWaiters.push(r));
+        bound?.removeEventListener("abort", cut);
+      }
+    }
     // A failure while we waited has already closed everything.
     if ((this.#state as State) === State.Closed) return;
     this.#state = State.Closed;
@@ -739,6 +788,11 @@ export class Connection {
  */
 export function formatAddress(host: string, port: number): string {
   return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** What a close cut short by `signal` fails the requests left with. */
+function closedReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new ClosedError("connection");
 }
 
 function unexpected(expected: string, got: string): ProtocolError {

@@ -3,9 +3,16 @@
  * each request. The pool reports when it has lost its last connection and when it could not open
  * one; whether that makes the node down is its owner's decision (see `cluster/host.ts`).
  *
+ * It is also the node's backpressure: when every connection has `maxRequests` in flight, requests
+ * wait in the connections' queues, up to `maxQueuedPerHost` in all; past that the pool is busy
+ * and refuses with a {@link BusyConnectionError}, so that the query plan moves on to its next
+ * node and an application issuing far more than the nodes can take gets failures at once
+ * instead of a queue growing without bound in memory.
+ *
  * @module
  */
-import { Connection, type ConnectionOptions } from "./connection.ts";
+import { Connection, type ConnectionOptions, formatAddress } from "./connection.ts";
+import { BusyConnectionError } from "../errors.ts";
 
 /** What a pool needs from its owner. */
 export interface PoolOwner {
@@ -25,6 +32,9 @@ export interface PoolOwner {
   onEmpty(error: Error | undefined): void;
 }
 
+/** Requests that may wait for a node's connections when none is given (see `maxQueuedPerHost`). */
+export const DEFAULT_MAX_QUEUED_PER_HOST = 8192;
+
 /** How long a pool that failed to grow waits before it tries again. */
 const GROW_RETRY_MS = 1_000;
 const GROW_RETRY_MAX_MS = 60_000;
@@ -38,6 +48,10 @@ export class ConnectionPool {
   #growAfter = 0;
   #growDelay = GROW_RETRY_MS;
   #closed = false;
+  /** The cap on queued requests, from the connection options (read when a connection opens). */
+  #maxQueued = DEFAULT_MAX_QUEUED_PER_HOST;
+  /** The last busy refusal, shared while it describes the pool (see {@link busy}). */
+  #refusal: BusyConnectionError | undefined;
   /** Connections to keep open. */
   size: number;
 
@@ -64,31 +78,33 @@ export class ConnectionPool {
     return this.#opening !== null;
   }
 
+  /** Requests waiting for a stream id over all connections. */
+  get queued(): number {
+    let n = 0;
+    for (const c of this.#conns) n += c.queued;
+    return n;
+  }
+
   /**
-   * The least busy open connection when the pool is full, without waiting; undefined when
-   * {@link ConnectionPool.borrow} has work to do (open or grow the pool).
+   * The least busy open connection when the pool is full and not busy, without waiting;
+   * undefined when {@link ConnectionPool.borrow} has work to do (open or grow the pool) or
+   * must refuse.
    */
   ready(): Connection | undefined {
-    const conns = this.#conns;
-    if (conns.length < this.size) return undefined;
-    let best: Connection | undefined;
-    for (let i = 0; i < conns.length; i++) {
-      const c = conns[i];
-      if (c.open && (best === undefined || c.inFlight < best.inFlight)) best = c;
-    }
-    return best;
+    if (this.#conns.length < this.size) return undefined;
+    const best = this.#leastBusy();
+    return best === undefined || this.#busy(best) ? undefined : best;
   }
 
   /**
    * A ready connection: the least busy open one, opening the first (or, in the background,
-   * more up to the pool size) as needed. Rejects with the connection error when none can open.
+   * more up to the pool size) as needed. Rejects with the connection error when none can open,
+   * and with a {@link BusyConnectionError} when the pool is busy.
    */
   borrow(signal?: AbortSignal): Promise<Connection> {
-    let best: Connection | undefined;
-    for (const c of this.#conns) {
-      if (c.open && (best === undefined || c.inFlight < best.inFlight)) best = c;
-    }
+    const best = this.#leastBusy();
     if (best !== undefined) {
+      if (this.#busy(best)) return Promise.reject(this.#busyError(best));
       if (
         this.#conns.length < this.size && this.#opening === null &&
         (this.#growAfter === 0 || this.#growAfter <= Date.now())
@@ -98,6 +114,61 @@ export class ConnectionPool {
       return Promise.resolve(best);
     }
     return this.#opening ?? this.#open(signal);
+  }
+
+  /**
+   * The open connection with the fewest requests in flight and waiting: once every connection
+   * is at its cap, the queued requests spread over them rather than pile up on the first.
+   */
+  #leastBusy(): Connection | undefined {
+    const conns = this.#conns;
+    let best: Connection | undefined;
+    let least = 0;
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i];
+      if (!c.open) continue;
+      const load = c.inFlight + c.queued;
+      if (best === undefined || load < least) {
+        best = c;
+        least = load;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * True when `best`, the least busy connection, is at its cap (so are the others) and the
+   * queues hold the most the pool allows. The common case costs one comparison.
+   */
+  #busy(best: Connection): boolean {
+    if (best.inFlight < best.maxRequests) return false;
+    return this.queued >= this.#maxQueued;
+  }
+
+  /**
+   * The error a busy pool refuses with, or undefined when it takes requests. A node refusing
+   * thousands of requests a second shares one error among them while its figures stay the same
+   * (see `client/busy.ts`).
+   */
+  busy(): BusyConnectionError | undefined {
+    const best = this.#leastBusy();
+    return best === undefined || !this.#busy(best) ? undefined : this.#busyError(best);
+  }
+
+  #busyError(best: Connection): BusyConnectionError {
+    const e = this.#refusal;
+    if (
+      e !== undefined && e.connections === this.#conns.length &&
+      e.maxRequestsPerConnection === best.maxRequests && e.maxQueuedRequests === this.#maxQueued
+    ) {
+      return e;
+    }
+    return this.#refusal = new BusyConnectionError(
+      formatAddress(this.#owner.host, this.#owner.port),
+      best.maxRequests,
+      this.#conns.length,
+      this.#maxQueued,
+    );
   }
 
   /**
@@ -129,8 +200,10 @@ export class ConnectionPool {
     const p = (async () => {
       let conn: Connection | undefined;
       try {
+        const options = owner.connectionOptions();
+        this.#maxQueued = options.maxQueuedPerHost ?? DEFAULT_MAX_QUEUED_PER_HOST;
         conn = await Connection.open({
-          ...owner.connectionOptions(),
+          ...options,
           host: owner.host,
           port: owner.port,
           signal,
