@@ -130,7 +130,9 @@ async function npmApp(dir: string): Promise<string> {
     join(app, "package.json"),
     JSON.stringify({ name: "cql-consumer", private: true }) + "\n",
   );
-  for (const f of ["exercise.mjs", "node.mjs", "node.cjs", "worker.mjs"]) {
+  for (
+    const f of ["exercise.mjs", "node.mjs", "node.cjs", "worker.mjs", "compat.mjs", "compat.cjs"]
+  ) {
     await Deno.copyFile(appFile(f), join(app, f));
   }
   await exec("npm", [
@@ -476,6 +478,29 @@ async function main(): Promise<number> {
         run: async (contact) => await runExampleWorker(await npmReady(), dir, contact),
       },
     ];
+    // The compat entry, as cassandra-driver programs import it once their import is changed.
+    examples.push(
+      ...(["compat.mjs", "compat.cjs"] as const).map((file) => ({
+        name: `@cql/driver/compat from Node (${file.endsWith("cjs") ? "require" : "import"})`,
+        run: async (contact: string) => {
+          const app = await npmReady();
+          const r = await program("node", [file, contact], app) as Record<string, unknown>;
+          const found: string[] = [];
+          if (typeof r.releaseVersion !== "string" || !r.releaseVersion.startsWith("5.")) {
+            found.push(`release_version ${JSON.stringify(r.releaseVersion)}`);
+          }
+          if (r.viaCallback !== "local") found.push(`callback form gave ${r.viaCallback}`);
+          if (r.long !== "9007199254740993") found.push(`types.Long gave ${r.long}`);
+          if (r.sameClient !== true) found.push("the default export's Client is another class");
+          const sub = file.endsWith("cjs") ? "cjs/src/compat/mod.js" : "src/compat/mod.js";
+          const want = `${app}/node_modules/@cql/driver/${sub}`;
+          if (String(r.resolved).replace(/^file:\/\//, "") !== want) {
+            found.push(`resolved to ${r.resolved}, not ${want}`);
+          }
+          return found;
+        },
+      })),
+    );
     for (const x of examples) {
       const t = performance.now();
       let found: string[];

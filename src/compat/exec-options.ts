@@ -1,0 +1,98 @@
+/**
+ * Execution options of one request, as cassandra-driver takes them, merged with the client's
+ * `queryOptions` and mapped onto the native `ExecuteOptions`/`BatchOptions`.
+ *
+ * @module
+ */
+import type { BatchOptions, ExecuteOptions } from "../client/request-options.ts";
+import type { ConsistencyLevel } from "../protocol/requests.ts";
+import { fromHex } from "./buffer.ts";
+import { ArgumentError } from "./errors.ts";
+import type { TypeHint } from "./convert-in.ts";
+import type { QueryOptions } from "./options.ts";
+import { bigIntFromLong, Long } from "./types/long.ts";
+
+/** Options of `execute`, `eachRow`, `stream` and `batch`. */
+export type ExecutionOptions = QueryOptions;
+
+/** What the compat client needs of one request's options. */
+export interface Resolved {
+  readonly prepare: boolean;
+  readonly autoPage: boolean;
+  readonly hints: readonly TypeHint[] | Readonly<Record<string, TypeHint>> | undefined;
+  readonly native: ExecuteOptions;
+}
+
+/** The bytes of a routing key: one component as is, several in the composite layout. */
+function routingKeyOf(k: Uint8Array | Uint8Array[] | undefined): Uint8Array | undefined {
+  if (k === undefined || k === null) return undefined;
+  if (!Array.isArray(k)) return k;
+  if (k.length === 1) return k[0];
+  const total = k.reduce((n, c) => n + c.length + 3, 0);
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of k) {
+    out[p++] = (c.length >> 8) & 0xff;
+    out[p++] = c.length & 0xff;
+    out.set(c, p);
+    p += c.length + 1;
+  }
+  return out;
+}
+
+function timestampOf(t: unknown): bigint | undefined {
+  if (t === undefined || t === null) return undefined;
+  if (typeof t === "number") return BigInt(Math.trunc(t));
+  if (typeof t === "bigint") return t;
+  if (t instanceof Long) return bigIntFromLong(t);
+  throw new ArgumentError("timestamp must be a Number or a Long");
+}
+
+/** Merges `options` over the client defaults and maps them. */
+export function resolveOptions(
+  options: ExecutionOptions | null | undefined,
+  defaults: QueryOptions,
+): Resolved {
+  if (options !== null && options !== undefined && typeof options !== "object") {
+    throw new ArgumentError("Options must be an object");
+  }
+  const o: QueryOptions = options ? { ...defaults, ...options } : defaults;
+  if (o.executionProfile !== undefined && o.executionProfile !== "default") {
+    throw new ArgumentError(`Execution profile "${o.executionProfile}" not found`);
+  }
+  // Only the options that are set: most requests set one or two.
+  const native: ExecuteOptions = { prepare: !!o.prepare };
+  if (o.fetchSize !== undefined) native.pageSize = o.fetchSize;
+  const state = o.pageState;
+  if (state !== undefined && state !== null) {
+    native.pagingState = typeof state === "string" ? fromHex(state) : state;
+  }
+  if (o.consistency !== undefined) native.consistency = o.consistency as ConsistencyLevel;
+  if (o.serialConsistency !== undefined) {
+    native.serialConsistency = o.serialConsistency as ConsistencyLevel;
+  }
+  if (o.timestamp !== undefined && o.timestamp !== null) {
+    native.timestamp = timestampOf(o.timestamp);
+  }
+  if (o.isIdempotent !== undefined) native.idempotent = o.isIdempotent;
+  if (options?.keyspace !== undefined) native.keyspace = options.keyspace;
+  if (o.readTimeout !== undefined) native.timeout = o.readTimeout;
+  if (o.traceQuery) native.tracing = true;
+  if (o.routingKey !== undefined && o.routingKey !== null) {
+    native.routingKey = routingKeyOf(o.routingKey);
+  }
+  if (o.customPayload !== undefined) native.customPayload = o.customPayload;
+  return {
+    prepare: !!o.prepare,
+    autoPage: !!o.autoPage,
+    hints: o.hints as Resolved["hints"],
+    native,
+  };
+}
+
+/** The native batch options: `logged` (default true) and `counter` pick the type. */
+export function batchOptionsOf(r: Resolved, options: ExecutionOptions): BatchOptions {
+  const { pageSize: _p, pagingState: _s, ...rest } = r.native;
+  const type = options.counter ? "counter" : options.logged === false ? "unlogged" : "logged";
+  return { ...rest, type };
+}

@@ -1,0 +1,32 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * The differential programs on Bun or Node (bundled): run with cassandra-driver and with the compat entry; prints
+ * `{ lines, diffs }` as JSON. Run by `bun.test.ts`: `bun tests/compat/run-transcripts.ts 127.0.0.1:9042`.
+ *
+ * @module
+ */
+import cassandraDriver from "cassandra-driver";
+import compat from "../../src/compat/mod.ts";
+import { program } from "./program.ts";
+import { programOptions } from "./program-options.ts";
+
+const contact = (globalThis as any).process.argv[2] ?? "127.0.0.1:9042";
+const tag = `${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+const kss = [`bun_cd_${tag}`, `bun_cql_${tag}`, `bun_cdo_${tag}`, `bun_cqlo_${tag}`];
+const expected = [
+  ...await program({ cassandra: cassandraDriver, contact, keyspace: kss[0] }),
+  ...await programOptions({ cassandra: cassandraDriver, contact, keyspace: kss[2] }),
+];
+const actual = [
+  ...await program({ cassandra: compat, contact, keyspace: kss[1] }),
+  ...await programOptions({ cassandra: compat, contact, keyspace: kss[3] }),
+];
+const admin = new compat.Client({ contactPoints: [contact], localDataCenter: "datacenter1" });
+for (const ks of kss) await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+await admin.shutdown();
+const diffs = [];
+for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+  if (expected[i] !== actual[i]) diffs.push({ line: i, expected: expected[i], actual: actual[i] });
+}
+console.log(JSON.stringify({ lines: expected.length, diffs }));
+(globalThis as any).process.exit(0);
