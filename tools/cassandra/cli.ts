@@ -5,12 +5,14 @@
  * @module
  */
 import { resolveJars } from "./jars.ts";
+import { type CassandraLine, parseLine } from "./versions.ts";
 import {
   addNode,
   decommissionNode,
   killNode,
   logs,
   pauseNode,
+  readCluster,
   resumeNode,
   start,
   startNode,
@@ -32,10 +34,12 @@ commands:
   decommission  --node N: stream that node's data away, stop it, forget it
   status   say which nodes run, are paused and answer
   logs     print the tail of a node's log
-  jars     resolve the Cassandra jars (--refresh to resolve again)
+  jars     resolve the Cassandra jars of --version (--refresh to resolve again)
 
 flags:
   --name NAME        cluster name (default main)
+  --version LINE     with start, jars: Cassandra 3.11, 4.0, 4.1 or 5.0 (default 5.0), the
+                     newest patch release of that line from Maven Central
   --nodes N          number of nodes on 127.0.0.1 ... 127.0.0.N (default 1)
   --address IP       first node's address (default 127.0.0.1)
   --port N           CQL port (default 9042)
@@ -79,6 +83,11 @@ function num(v: string | true | undefined): number | undefined {
 
 function str(v: string | true | undefined): string | undefined {
   return typeof v === "string" ? v : undefined;
+}
+
+function line(v: string | true | undefined): CassandraLine | undefined {
+  const s = str(v);
+  return s === undefined ? undefined : parseLine(s);
 }
 
 /** The --node a per-node command cannot do without. */
@@ -143,7 +152,10 @@ async function main(args: string[]): Promise<number> {
       console.log(await logs(name, node ?? 1, num(flags.get("lines")) ?? 60));
       return 0;
     case "jars": {
-      const j = await resolveJars({ refresh: flags.has("refresh") });
+      const j = await resolveJars({
+        refresh: flags.has("refresh"),
+        line: line(flags.get("version")),
+      });
       console.log(
         `cassandra ${j.version} in ${j.dir} (${j.resolved ? "resolved" : "cached"}, ${
           Math.round(j.ms)
@@ -160,6 +172,7 @@ async function main(args: string[]): Promise<number> {
 async function startCluster(name: string, flags: Map<string, string | true>): Promise<number> {
   const info = await start({
     name,
+    version: line(flags.get("version")),
     nodes: num(flags.get("nodes")),
     address: str(flags.get("address")),
     port: num(flags.get("port")),
@@ -171,6 +184,7 @@ async function startCluster(name: string, flags: Map<string, string | true>): Pr
     racks: str(flags.get("racks"))?.split(","),
     keepData: flags.has("keep-data"),
   });
+  console.log(`cluster ${info.name}: cassandra ${info.version}`);
   for (const n of info.nodes) {
     console.log(`node${n.index} ${n.address}:${n.port} dc=${n.dc} rack=${n.rack}`);
   }
@@ -185,6 +199,7 @@ async function startCluster(name: string, flags: Map<string, string | true>): Pr
 async function printStatus(name: string): Promise<number> {
   const st = await status(name);
   if (st.length === 0) console.log(`cluster ${name}: never started`);
+  else console.log(`cluster ${name}: cassandra ${(await readCluster(name))?.version ?? "?"}`);
   for (const s of st) {
     const run = s.running ? `running (pid ${s.pid})${s.paused ? ", paused" : ""}` : "not running";
     console.log(

@@ -24,6 +24,7 @@ export interface NodeInfo {
 /** What `start` reports and what `cluster.json` keeps. */
 export interface ClusterInfo {
   name: string;
+  /** The Cassandra version its nodes run, e.g. "4.1.10"; its line is `lineOf(version)`. */
   version: string;
   auth: boolean;
   nodes: NodeInfo[];

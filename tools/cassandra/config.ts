@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type CassandraLine, seedsTakePorts, usesOldYamlKeys } from "./versions.ts";
 
 /** One node's generated settings. */
 export interface NodeConfig {
@@ -27,6 +28,8 @@ export interface NodeConfig {
 /** Cluster-wide settings. */
 export interface ClusterSettings {
   name: string;
+  /** The release line the yaml is for. Default 5.0. */
+  line?: CassandraLine;
   seeds: string[];
   auth: boolean;
   tls?: {
@@ -38,9 +41,20 @@ export interface ClusterSettings {
   };
 }
 
+/** The `seeds` value of a line: `address:7000` each, or bare addresses for 3.11. */
+export function seedList(seeds: readonly string[], line: CassandraLine = "5.0"): string {
+  return seeds.map((s) => (seedsTakePorts(line) ? `${s}:7000` : s)).join(",");
+}
+
 /** The cassandra.yaml of one node. */
 export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): string {
   const d = node.dir;
+  const line = cluster.line ?? "5.0";
+  // The same settings under the names each line reads (4.1 renamed them with their units).
+  const old = usesOldYamlKeys(line);
+  const ms = (key: string, n: number) => (old ? `${key}_in_ms: ${n}` : `${key}: ${n}ms`);
+  const mib = (key: string, n: number) => (old ? `${key}_in_mb: ${n}` : `${key}: ${n}MiB`);
+  const flag = (feature: string) => (old ? `enable_${feature}: true` : `${feature}_enabled: true`);
   const lines = [
     `cluster_name: ${JSON.stringify(cluster.name)}`,
     `num_tokens: ${node.tokens.length}`,
@@ -50,7 +64,7 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
     `auto_bootstrap: ${!!node.bootstrap}`,
     "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
     "commitlog_sync: periodic",
-    "commitlog_sync_period: 10000ms",
+    ms("commitlog_sync_period", 10000),
     `commitlog_directory: ${d}/commitlog`,
     `data_file_directories: [${d}/data]`,
     `saved_caches_directory: ${d}/saved_caches`,
@@ -59,27 +73,29 @@ export function cassandraYaml(node: NodeConfig, cluster: ClusterSettings): strin
     "seed_provider:",
     "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
     "    parameters:",
-    `      - seeds: "${cluster.seeds.map((s) => `${s}:7000`).join(",")}"`,
+    `      - seeds: "${seedList(cluster.seeds, line)}"`,
     `listen_address: ${node.address}`,
     `rpc_address: ${node.address}`,
     `native_transport_port: ${node.port}`,
     "storage_port: 7000",
     "endpoint_snitch: GossipingPropertyFileSnitch",
     "start_native_transport: true",
+    // 3.11 would also serve Thrift on 9160 of every node's address; nothing here speaks it.
+    ...(line === "3.11" ? ["start_rpc: false"] : []),
     // Tests drop and create tables all the time; snapshots would only slow them and fill the disk.
     "auto_snapshot: false",
-    "user_defined_functions_enabled: true",
-    "materialized_views_enabled: true",
+    flag("user_defined_functions"),
+    flag("materialized_views"),
     // A shared 2-core machine can stall a JVM for seconds (GC, compaction, the test runtimes);
     // with the 2 s write default, tests then fail on server WriteTimeouts that say nothing
     // about the driver. Still below the client's 12 s request timeout.
-    "write_request_timeout: 10000ms",
-    "counter_write_request_timeout: 10000ms",
-    "read_request_timeout: 10000ms",
+    ms("write_request_timeout", 10000),
+    ms("counter_write_request_timeout", 10000),
+    ms("read_request_timeout", 10000),
     // Small caches and memtables: several nodes share 24 GiB with the test runtimes.
-    "key_cache_size: 16MiB",
-    "memtable_heap_space: 128MiB",
-    "memtable_offheap_space: 128MiB",
+    mib("key_cache_size", 16),
+    mib("memtable_heap_space", 128),
+    mib("memtable_offheap_space", 128),
     `authenticator: ${cluster.auth ? "PasswordAuthenticator" : "AllowAllAuthenticator"}`,
     `authorizer: ${cluster.auth ? "CassandraAuthorizer" : "AllowAllAuthorizer"}`,
     `role_manager: CassandraRoleManager`,

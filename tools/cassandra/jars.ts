@@ -1,18 +1,20 @@
 /**
- * Resolves cassandra-all (newest 5.0.x) and its runtime dependencies from Maven Central with
- * `mvn`, into the cache. A marker file makes later runs skip Maven entirely.
+ * Resolves cassandra-all (the newest release of one line) and its runtime dependencies from
+ * Maven Central with `mvn`, into the cache, one folder per line. A marker file makes later runs
+ * skip Maven entirely.
  *
  * @module
  */
 import { join } from "./path.ts";
-import { LIB_DIR, REPO_ROOT } from "./paths.ts";
-
-const MARKER = join(LIB_DIR, ".resolved");
+import { libDir, REPO_ROOT } from "./paths.ts";
+import { type CassandraLine, DEFAULT_LINE, mavenRange } from "./versions.ts";
 
 /** Result of {@link resolveJars}. */
 export interface ResolvedJars {
   /** Folder holding every jar; the classpath is `${dir}/*`. */
   dir: string;
+  /** The release line asked for. */
+  line: CassandraLine;
   /** The Cassandra version resolved, e.g. "5.0.9". */
   version: string;
   /** True when Maven ran (cold), false when the cache was reused (warm). */
@@ -21,18 +23,41 @@ export interface ResolvedJars {
   ms: number;
 }
 
-/** Resolves the jars unless the cache already has them (or `refresh` is set). */
-export async function resolveJars(opts: { refresh?: boolean; quiet?: boolean } = {}): Promise<
-  ResolvedJars
-> {
-  const t0 = performance.now();
-  if (!opts.refresh) {
-    const version = await readMarker();
-    if (version) return { dir: LIB_DIR, version, resolved: false, ms: performance.now() - t0 };
+/** Options of {@link resolveJars}. */
+export interface ResolveOptions {
+  /** Which line. Default 5.0. */
+  line?: CassandraLine;
+  /** Resolve again even when the cache has the jars. */
+  refresh?: boolean;
+  /** No progress line. */
+  quiet?: boolean;
+}
+
+/** Resolutions running in this process, so concurrent callers share one Maven run per line. */
+const running = new Map<CassandraLine, Promise<ResolvedJars>>();
+
+/** Resolves a line's jars unless the cache already has them (or `refresh` is set). */
+export function resolveJars(opts: ResolveOptions = {}): Promise<ResolvedJars> {
+  const line = opts.line ?? DEFAULT_LINE;
+  let p = running.get(line);
+  if (!p) {
+    p = resolve(line, opts).finally(() => running.delete(line));
+    running.set(line, p);
   }
-  await Deno.remove(LIB_DIR, { recursive: true }).catch(() => {});
-  await Deno.mkdir(LIB_DIR, { recursive: true });
-  if (!opts.quiet) console.error("resolving cassandra-all 5.0.x from Maven Central ...");
+  return p;
+}
+
+async function resolve(line: CassandraLine, opts: ResolveOptions): Promise<ResolvedJars> {
+  const t0 = performance.now();
+  const dir = libDir(line);
+  const marker = join(dir, ".resolved");
+  if (!opts.refresh) {
+    const version = await readMarker(marker);
+    if (version) return { dir, line, version, resolved: false, ms: performance.now() - t0 };
+  }
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  if (!opts.quiet) console.error(`resolving cassandra-all ${line}.x from Maven Central ...`);
   const out = await new Deno.Command("mvn", {
     args: [
       "-q",
@@ -40,8 +65,11 @@ export async function resolveJars(opts: { refresh?: boolean; quiet?: boolean } =
       "-f",
       join(REPO_ROOT, "tools", "cassandra", "pom.xml"),
       "dependency:copy-dependencies",
-      `-DoutputDirectory=${LIB_DIR}`,
+      `-DoutputDirectory=${dir}`,
       "-DincludeScope=runtime",
+      `-Dcassandra.range=${mavenRange(line)}`,
+      // Activates the pom's profile with the extra jars 3.11 needs.
+      `-Dcassandra.line=${line}`,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -50,21 +78,32 @@ export async function resolveJars(opts: { refresh?: boolean; quiet?: boolean } =
   });
   if (!out.success) {
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    throw new Error(`mvn failed to resolve cassandra-all:\n${text.slice(-4000)}`);
+    throw new Error(`mvn failed to resolve cassandra-all ${line}.x:\n${text.slice(-4000)}`);
   }
-  let version = "";
-  for await (const e of Deno.readDir(LIB_DIR)) {
-    const m = /^cassandra-all-(5\.0\.[0-9]+)\.jar$/.exec(e.name);
-    if (m) version = m[1];
+  const version = await findJar(dir, "cassandra-all");
+  if (!version || !version.startsWith(`${line}.`)) {
+    throw new Error(`mvn ran but no cassandra-all-${line}.x jar is in ${dir}`);
   }
-  if (!version) throw new Error(`mvn ran but no cassandra-all-5.0.x jar is in ${LIB_DIR}`);
-  await Deno.writeTextFile(MARKER, version + "\n");
-  return { dir: LIB_DIR, version, resolved: true, ms: performance.now() - t0 };
+  await Deno.writeTextFile(marker, version + "\n");
+  return { dir, line, version, resolved: true, ms: performance.now() - t0 };
 }
 
-async function readMarker(): Promise<string | null> {
+/**
+ * The version of `artifact` among the jars in `dir` (`<artifact>-<version>.jar`, no
+ * classifier), or null when it is not there.
+ */
+export async function findJar(dir: string, artifact: string): Promise<string | null> {
+  const re = new RegExp(`^${artifact}-([0-9][0-9.]*[0-9])\\.jar$`);
+  for await (const e of Deno.readDir(dir)) {
+    const m = re.exec(e.name);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+async function readMarker(marker: string): Promise<string | null> {
   try {
-    return (await Deno.readTextFile(MARKER)).trim() || null;
+    return (await Deno.readTextFile(marker)).trim() || null;
   } catch {
     return null;
   }

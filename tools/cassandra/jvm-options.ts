@@ -2,6 +2,7 @@
  * The JVM options Cassandra itself ships in `conf/jvm-server.options` (the general section) and
  * `conf/jvm17-server.options` (G1, JPMS opens and exports, Netty), as the `cassandra` start script
  * would pass them on Java 17. Heap size and the few test-node properties are added by the launcher.
+ * Lines older than 5.0 were not built for Java 17 and need more (see {@link pre5Options}).
  *
  * @module
  */
@@ -62,11 +63,44 @@ const JVM17_OPTIONS = [
   "-Dio.netty.allocator.maxOrder=11",
 ];
 
-/** Options for one test node: Cassandra's own, a fixed heap, and fast-start properties. */
-export function jvmOptions(heapMb: number): string[] {
+/**
+ * What 3.11, 4.0 and 4.1 need on Java 17 besides 5.0's options, as measured here: their memory
+ * meter (jamm before 0.4) reflects into these java.base packages, which Java 17 closes.
+ */
+const PRE_5_OPENS = [
+  "java.util.concurrent",
+  "java.util.concurrent.atomic",
+  "java.util.concurrent.locks",
+  "java.nio",
+  "java.nio.channels",
+  "java.nio.channels.spi",
+  "java.net",
+  "java.lang.invoke",
+  "java.math",
+  "java.time",
+  "java.util.regex",
+  "java.security",
+  "sun.nio.cs",
+  "jdk.internal.vm.annotation",
+].flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]);
+
+/**
+ * The extra options of a line older than 5.0: its jamm (0.3.x) as a Java agent, since that jamm
+ * sizes objects through the instrumentation only an agent gets, and the opens above.
+ */
+export function pre5Options(jammJar: string): string[] {
+  return [`-javaagent:${jammJar}`, ...PRE_5_OPENS];
+}
+
+/**
+ * Options for one test node: Cassandra's own, a fixed heap, and fast-start properties; `extra`
+ * (see {@link pre5Options}) goes after Cassandra's own.
+ */
+export function jvmOptions(heapMb: number, extra: readonly string[] = []): string[] {
   return [
     ...SERVER_OPTIONS,
     ...JVM17_OPTIONS,
+    ...extra,
     `-Xms${heapMb}m`,
     `-Xmx${heapMb}m`,
     // A test node that ran out of memory is useless; dying makes the failure visible at once.

@@ -23,9 +23,11 @@ import {
   writeNodeConfig,
 } from "./spawn.ts";
 import { generateTls, type TlsFiles } from "./tls.ts";
+import { type CassandraLine, DEFAULT_LINE, lineOf } from "./versions.ts";
 
 export type { ClusterInfo, NodeInfo } from "./cluster-info.ts";
 export { readCluster } from "./cluster-info.ts";
+export { CASSANDRA_LINES, type CassandraLine, lineOf } from "./versions.ts";
 export { probeTarget } from "./spawn.ts";
 export {
   addNode,
@@ -41,6 +43,8 @@ export {
 export interface StartOptions {
   /** Cluster name; each name has its own folders. Default "main". */
   name?: string;
+  /** Release line; its newest patch release runs. Default "5.0". */
+  version?: CassandraLine;
   /** Number of nodes. Default 1. */
   nodes?: number;
   /** First node's address; the others count up from it. Default "127.0.0.1". */
@@ -145,7 +149,10 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
     await stop(name, log);
   }
 
-  const nodes = opts.keepData && previous && sameNodes(previous, count, first, port)
+  const line = opts.version ?? DEFAULT_LINE;
+  // Another line's data is not this line's to read (older lines cannot read newer sstables).
+  const nodes = opts.keepData && previous && sameNodes(previous, count, first, port) &&
+      lineOf(previous.version) === line
     ? previous.nodes.map((n) => ({
       ...n,
       tokens: tokensOf(n, count),
@@ -160,13 +167,14 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
     }
   }
 
-  const jars = await resolveJars({ quiet: false });
+  const jars = await resolveJars({ quiet: false, line });
   log(`cassandra ${jars.version}: jars ${jars.resolved ? "resolved" : "cached"} in ${ms(jars.ms)}`);
 
   let tlsFiles: TlsFiles | undefined;
   if (opts.tls) tlsFiles = await generateTls(join(dir, "tls"), nodes.map((n) => n.address));
   const settings: ClusterSettings = {
     name: `cql-${name}`,
+    line,
     seeds: [nodes[0].address],
     auth: !!opts.auth,
     tls: tlsFiles && {
@@ -203,18 +211,18 @@ export async function start(opts: StartOptions = {}): Promise<ClusterInfo> {
   // The seed first: the others bootstrap from it. They can then join together because
   // consistent range movement is off for test clusters.
   await writeNodeConfig(nodes[0], settings, { keepData, bootstrap: false });
-  await launchNode(nodes[0], jars.dir, heap);
+  await launchNode(nodes[0], jars, heap);
   await waitAnswering(info, [nodes[0]], t0, timeoutMs, log);
   if (nodes.length > 1) {
     for (const n of nodes.slice(1)) {
       await writeNodeConfig(n, settings, { keepData, bootstrap: false });
-      await launchNode(n, jars.dir, heap);
+      await launchNode(n, jars, heap);
     }
     await waitAnswering(info, nodes.slice(1), t0, timeoutMs, log);
   }
   info.startMs = performance.now() - t0;
   await writeCluster(info);
-  log(`cluster ${name}: ${count} node(s) answer CQL after ${ms(info.startMs)}`);
+  log(`cluster ${name}: ${count} node(s) of ${jars.version} answer CQL after ${ms(info.startMs)}`);
   return info;
 }
 
@@ -232,7 +240,9 @@ async function alreadyRunning(
 ): Promise<ClusterInfo | null> {
   const st = await status(previous.name);
   if (st.length === 0 || !st.every((s) => s.running && s.answers)) return null;
+  const line = opts.version ?? DEFAULT_LINE;
   const differences = [
+    lineOf(previous.version) !== line && `Cassandra ${previous.version}, not ${line}`,
     previous.nodes.length !== count && `${previous.nodes.length} nodes, not ${count}`,
     previous.nodes[0].address !== first && `first node ${previous.nodes[0].address}`,
     previous.auth !== !!opts.auth && `auth ${previous.auth ? "on" : "off"}`,

@@ -20,6 +20,7 @@ import {
   TOKENS_PER_NODE,
 } from "./config.ts";
 import { resolveJars } from "./jars.ts";
+import { lineOf } from "./versions.ts";
 import { nodetool } from "./nodetool.ts";
 import { join } from "./path.ts";
 import { clusterDir } from "./paths.ts";
@@ -123,13 +124,13 @@ async function relaunch(info: ClusterInfo, node: NodeInfo): Promise<void> {
   // would come back without its data.
   const selfSeed = !/^auto_bootstrap: true$/m.test(yaml);
   const seeds = info.nodes.filter((n) => n !== node || selfSeed).map((n) => n.address);
-  await setSeeds(node.dir, seeds.length > 0 ? seeds : [node.address]);
+  await setSeeds(node.dir, seeds.length > 0 ? seeds : [node.address], lineOf(info.version));
   if (node.jmxPort === undefined) {
     node.jmxPort = jmxPortFor(node.address);
     await writeCluster(info);
   }
-  const jars = await resolveJars({ quiet: true });
-  await launchNode(node, jars.dir, heapOf(info));
+  const jars = await resolveJars({ quiet: true, line: lineOf(info.version) });
+  await launchNode(node, jars, heapOf(info));
 }
 
 /**
@@ -161,6 +162,7 @@ export async function addNode(
   }
   const settings: ClusterSettings = {
     name: `cql-${name}`,
+    line: lineOf(info.version),
     seeds: info.nodes.map((n) => n.address),
     auth: info.auth,
   };
@@ -168,10 +170,10 @@ export async function addNode(
   // Listed before it starts, so that stop() finds it whatever happens next.
   info.nodes.push(node);
   await writeCluster(info);
-  const jars = await resolveJars({ quiet: true });
+  const jars = await resolveJars({ quiet: true, line: lineOf(info.version) });
   log(`node${node.index} ${node.address}: bootstrapping into cluster ${name}`);
   try {
-    await launchNode(node, jars.dir, heapOf(info));
+    await launchNode(node, jars, heapOf(info));
     await waitAnswering(info, [node], t0, timeoutMs, log);
     await untilPeers(info, others, node, true, t0 + timeoutMs);
   } catch (e) {
@@ -234,7 +236,7 @@ export async function decommissionNode(
   }
   const pid = await requirePid(name, index);
   if (await isPaused(pid)) throw new Error(`node${index} of cluster ${name} is paused`);
-  const jars = await resolveJars({ quiet: true });
+  const jars = await resolveJars({ quiet: true, line: lineOf(info.version) });
   log(`node${index} ${node.address}: decommissioning`);
   // --force: without it Cassandra refuses to leave when fewer nodes than a keyspace's replication
   // factor would remain, which in a test ring of 3 is already true of system_distributed (RF 3).

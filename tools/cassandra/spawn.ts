@@ -4,11 +4,19 @@
  * @module
  */
 import type { ClusterInfo, NodeInfo } from "./cluster-info.ts";
-import { cassandraYaml, type ClusterSettings, logbackXml, rackDcProperties } from "./config.ts";
-import { jvmOptions } from "./jvm-options.ts";
+import {
+  cassandraYaml,
+  type ClusterSettings,
+  logbackXml,
+  rackDcProperties,
+  seedList,
+} from "./config.ts";
+import { findJar } from "./jars.ts";
+import { jvmOptions, pre5Options } from "./jvm-options.ts";
 import { join } from "./path.ts";
 import { answers, type ProbeTarget } from "./probe.ts";
 import { isOurProcess, readPid, sleep } from "./process.ts";
+import type { CassandraLine } from "./versions.ts";
 
 /** The probe target for a node of a cluster, with TLS material when the cluster uses it. */
 export async function probeTarget(info: ClusterInfo, node: NodeInfo): Promise<ProbeTarget> {
@@ -58,19 +66,30 @@ export async function writeNodeConfig(
   await Deno.writeTextFile(join(d, "conf", "logback.xml"), logbackXml(cfg));
 }
 
-/** Replaces the seed list in a node's existing cassandra.yaml. */
-export async function setSeeds(dir: string, seeds: string[]): Promise<void> {
+/** Replaces the seed list in a node's existing cassandra.yaml (written for `cassandra`). */
+export async function setSeeds(
+  dir: string,
+  seeds: string[],
+  cassandra: CassandraLine = "5.0",
+): Promise<void> {
   const file = join(dir, "conf", "cassandra.yaml");
   const yaml = await Deno.readTextFile(file);
-  const line = `      - seeds: "${seeds.map((s) => `${s}:7000`).join(",")}"`;
+  const line = `      - seeds: "${seedList(seeds, cassandra)}"`;
   await Deno.writeTextFile(file, yaml.replace(/^ *- seeds: .*$/m, line));
 }
 
+/** The jars a node runs: a folder of them (see resolveJars) and the line they are of. */
+export interface NodeJars {
+  dir: string;
+  line: CassandraLine;
+}
+
 /** Starts the node's JVM detached from us and waits until it has written its pid. */
-export async function launchNode(node: NodeInfo, libDir: string, heapMb: number): Promise<void> {
+export async function launchNode(node: NodeInfo, jars: NodeJars, heapMb: number): Promise<void> {
   const d = node.dir;
+  const libDir = jars.dir;
   const args = [
-    ...jvmOptions(heapMb),
+    ...jvmOptions(heapMb, jars.line === "5.0" ? [] : pre5Options(await jammJar(libDir))),
     ...jmxOptions(node.jmxPort),
     `-Dcassandra.config=file://${d}/conf/cassandra.yaml`,
     `-Dcassandra-rackdc.properties=file://${d}/conf/cassandra-rackdc.properties`,
@@ -100,6 +119,15 @@ export async function launchNode(node: NodeInfo, libDir: string, heapMb: number)
     if (Date.now() > deadline) throw new Error(`node${node.index}: the JVM did not start`);
     await sleep(20);
   }
+}
+
+/** The jamm jar among a line's resolved jars: older lines load it as a Java agent. */
+async function jammJar(libDir: string): Promise<string> {
+  const version = await findJar(libDir, "jamm");
+  if (!version) {
+    throw new Error(`no jamm jar in ${libDir}: resolve the jars again (jars --refresh)`);
+  }
+  return join(libDir, `jamm-${version}.jar`);
 }
 
 /**

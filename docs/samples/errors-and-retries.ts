@@ -1,0 +1,106 @@
+/**
+ * The samples of docs/errors-and-retries.md, type-checked by `deno check docs/samples/` (not
+ * run).
+ *
+ * @module
+ */
+import {
+  AbortError,
+  AlreadyExistsError,
+  Client,
+  DefaultRetryPolicy,
+  NoHostAvailableError,
+  ReadTimeoutError,
+  RequestTimeoutError,
+  ResponseError,
+  type RetryContext,
+  type RetryDecision,
+  type RetryPolicy,
+  UnavailableError,
+  WriteTimeoutError,
+} from "../../mod.ts";
+
+export async function handle(client: Client, id: string): Promise<void> {
+  try {
+    await client.execute("SELECT * FROM app.users WHERE id = ?", [id]);
+  } catch (e) {
+    if (e instanceof UnavailableError) {
+      console.error(`${e.alive} of ${e.required} replicas alive at ${e.consistency}`);
+    } else if (e instanceof ReadTimeoutError) {
+      console.error(`${e.received}/${e.blockFor} answered, data present: ${e.dataPresent}`);
+    } else if (e instanceof ResponseError) {
+      console.error(`server error 0x${e.code.toString(16)}: ${e.message}`);
+    } else if (e instanceof NoHostAvailableError) {
+      for (const [address, error] of e.errors) console.error(address, error.message);
+    } else if (e instanceof RequestTimeoutError) {
+      console.error(`${e.address} did not answer within ${e.timeoutMs} ms`);
+    } else if (e instanceof AbortError) {
+      console.error("cancelled:", e.cause);
+    } else {
+      throw e; // a TypeError for bad arguments, a ProtocolError, ClosedError
+    }
+  }
+}
+
+export async function createOnce(client: Client): Promise<void> {
+  try {
+    await client.execute("CREATE TABLE app.t (k text PRIMARY KEY)");
+  } catch (e) {
+    if (!(e instanceof AlreadyExistsError)) throw e;
+  }
+}
+
+export async function idempotent(client: Client, id: string, name: string): Promise<void> {
+  // Safe to run twice: on a timeout or a lost connection it moves on to the next node.
+  await client.execute("UPDATE app.users SET name = ? WHERE id = ?", [name, id], {
+    idempotent: true,
+  });
+  // Not idempotent (a counter): it is never sent to a second node after a timeout.
+  await client.execute("UPDATE app.visits SET n = n + 1 WHERE id = ?", [id]);
+}
+
+export async function timeouts(client: Client): Promise<void> {
+  await client.execute("SELECT * FROM app.big LIMIT 10", [], { timeout: 2_000 }); // per attempt
+  await client.execute("SELECT * FROM app.big LIMIT 10", [], {
+    signal: AbortSignal.timeout(5_000), // the whole request, retries included
+  });
+}
+
+export function clientTimeouts(): Client {
+  return new Client({
+    contactPoints: ["10.0.0.1"],
+    localDataCenter: "dc1",
+    requestTimeout: 12_000, // the default; 0: none
+    connectTimeout: 5_000, // the default: TCP, TLS and the CQL handshake
+  });
+}
+
+export async function triedHosts(client: Client): Promise<void> {
+  const rs = await client.execute("SELECT * FROM app.users LIMIT 1", [], { idempotent: true });
+  // The nodes that failed before one answered, with their errors.
+  for (const [address, error] of rs.info.triedHosts) console.warn(address, error.name);
+}
+
+/** Never retries. */
+export const noRetries: RetryPolicy = { decide: () => ({ action: "rethrow" }) };
+
+/** The default's decisions, and one more: an idempotent write that timed out runs once more. */
+export class IdempotentWriteRetryPolicy implements RetryPolicy {
+  readonly #default = new DefaultRetryPolicy();
+
+  decide(context: RetryContext): RetryDecision {
+    const { error, idempotent, retries } = context;
+    if (error instanceof WriteTimeoutError && idempotent && retries === 0) {
+      return { action: "retrySameHost" };
+    }
+    return this.#default.decide(context);
+  }
+}
+
+export function withPolicy(): Client {
+  return new Client({
+    contactPoints: ["10.0.0.1"],
+    localDataCenter: "dc1",
+    retry: new IdempotentWriteRetryPolicy(),
+  });
+}
