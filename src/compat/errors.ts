@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Consistency } from "../protocol/consistency.ts";
 import {
   AbortError,
   ClosedError,
@@ -202,19 +203,8 @@ export class VIntOutOfRangeException extends DriverError {
   }
 }
 
-const CL_CODE: Record<string, number> = {
-  ANY: 0,
-  ONE: 1,
-  TWO: 2,
-  THREE: 3,
-  QUORUM: 4,
-  ALL: 5,
-  LOCAL_QUORUM: 6,
-  EACH_QUORUM: 7,
-  SERIAL: 8,
-  LOCAL_SERIAL: 9,
-  LOCAL_ONE: 10,
-};
+/** Wire codes by consistency name (server errors name the level; cassandra-driver gives codes). */
+const CL_CODE: Readonly<Record<string, number>> = Consistency;
 
 function reasonsOf(m: ReadonlyMap<string, number>): Record<string, number> {
   const out: Record<string, number> = {};

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Consistency } from "../protocol/consistency.ts";
 import type { ResultSet as NativeResultSet } from "../client/result-set.ts";
 import { toBlob, toHex } from "./buffer.ts";
 import type { RowConverters } from "./convert-out.ts";
@@ -11,19 +12,8 @@ import { columnsOf } from "./convert-out.ts";
 import { ResultSet } from "./types/result-set.ts";
 import { Uuid } from "./types/uuid.ts";
 
-const CL_CODE: Record<string, number> = {
-  ANY: 0,
-  ONE: 1,
-  TWO: 2,
-  THREE: 3,
-  QUORUM: 4,
-  ALL: 5,
-  LOCAL_QUORUM: 6,
-  EACH_QUORUM: 7,
-  SERIAL: 8,
-  LOCAL_SERIAL: 9,
-  LOCAL_ONE: 10,
-};
+/** Wire codes by consistency name (server errors name the level; cassandra-driver gives codes). */
+const CL_CODE: Readonly<Record<string, number>> = Consistency;
 
 /** How the next page of a result is fetched. */
 export type PageFetch = (pageState: Uint8Array) => Promise<ResultSet>;

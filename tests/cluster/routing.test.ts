@@ -3,35 +3,10 @@
  * must reach the node that owns its token, as the server itself computes the token (`token()`)
  * and as each node reports its own tokens (`system.local`).
  */
-import { AllowListPolicy, Client, RoundRobinPolicy } from "../../mod.ts";
+import { Client } from "../../mod.ts";
 import { assertEquals } from "../support/assert.ts";
 import { addressOf, freshKeyspace, ring } from "./support.ts";
-
-/** Each node's own tokens, asked of that node alone. */
-async function ownTokens(contact: string, addresses: string[]): Promise<Map<bigint, string>> {
-  const owners = new Map<bigint, string>();
-  for (const address of addresses) {
-    const c = new Client({
-      contactPoints: [contact],
-      loadBalancing: new AllowListPolicy(new RoundRobinPolicy(), [address]),
-    });
-    try {
-      const rs = await c.execute<{ tokens: string[] }>("SELECT tokens FROM system.local");
-      assertEquals(rs.info.queriedHost, address);
-      for (const t of rs.first()!.tokens) owners.set(BigInt(t), address);
-    } finally {
-      await c.close();
-    }
-  }
-  return owners;
-}
-
-/** The owner of `token`: the node of the first ring token at or after it, wrapping around. */
-function ownerOf(owners: Map<bigint, string>, token: bigint): string {
-  const ring = [...owners.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const t = ring.find((x) => x >= token) ?? ring[0];
-  return owners.get(t)!;
-}
+import { ownerOf, ownTokens } from "../support/ownership.ts";
 
 for (const protocolVersion of [4, 5] as const) {
   Deno.test(`routing: with RF=1 every request goes to the node owning its token (v${protocolVersion}, single and composite keys)`, async () => {

@@ -12,7 +12,7 @@
  * @module
  */
 import * as driver from "../../mod.ts";
-import { AllowListPolicy, Client, type HostInfo, RoundRobinPolicy } from "../../mod.ts";
+import { Client, type HostInfo } from "../../mod.ts";
 import { resolveJars } from "../../tools/cassandra/jars.ts";
 import {
   type CassandraLine,
@@ -26,6 +26,7 @@ import { checks, type Context, NotApplicable } from "../conformance/checks.mjs";
 import { startProxy } from "../conformance/proxy.mjs";
 import { assert, assertEquals } from "../support/assert.ts";
 import { ensureCluster } from "../support/cassandra.ts";
+import { ownerOf, ownTokens } from "../support/ownership.ts";
 
 /** One line of the matrix and where its clusters live. */
 interface Line {
@@ -100,31 +101,6 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Each node's own tokens, asked of that node alone. */
-async function ownTokens(contact: string, addresses: string[]): Promise<Map<bigint, string>> {
-  const owners = new Map<bigint, string>();
-  for (const address of addresses) {
-    const c = new Client({
-      contactPoints: [contact],
-      loadBalancing: new AllowListPolicy(new RoundRobinPolicy(), [address]),
-    });
-    try {
-      const rs = await c.execute<{ tokens: string[] }>("SELECT tokens FROM system.local");
-      assertEquals(rs.info.queriedHost, address);
-      for (const t of rs.first()!.tokens) owners.set(BigInt(t), address);
-    } finally {
-      await c.close();
-    }
-  }
-  return owners;
-}
-
-/** The owner of `token`: the node of the first ring token at or after it, wrapping around. */
-function ownerOf(owners: Map<bigint, string>, token: bigint): string {
-  const ring = [...owners.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return owners.get(ring.find((x) => x >= token) ?? ring[0])!;
 }
 
 /** The ERROR lines of a node's system.log that are not known to be harmless. */
