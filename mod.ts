@@ -22,6 +22,7 @@ export { type ClientOptions, type ClientTlsOptions } from "./src/client/options.
 export { type ExecutionInfo, type PageFetcher, ResultSet } from "./src/client/result-set.ts";
 export type { AddressTranslator, Endpoint } from "./src/cluster/address-translator.ts";
 export type { ClientEventName, ClientEvents } from "./src/cluster/events.ts";
+export type { LogEntry, LogLevel } from "./src/cluster/log.ts";
 export {
   ConstantReconnectionPolicy,
   ExponentialReconnectionPolicy,
@@ -36,6 +37,15 @@ export {
   RoundRobinPolicy,
 } from "./src/client/policies/load-balancing.ts";
 export type { SpeculativeExecutionOptions } from "./src/client/speculative.ts";
+export {
+  type AttemptRecord,
+  combineTrackers,
+  type RequestOutcome,
+  type RequestTracker,
+  slowQueryLogger,
+  type SlowQueryLoggerOptions,
+  type TrackedRequest,
+} from "./src/client/tracker.ts";
 export { Metadata, type TokenRangeInfo } from "./src/client/metadata.ts";
 export type * from "./src/metadata/model.ts";
 export {

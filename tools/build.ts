@@ -41,7 +41,7 @@ interface RepoPackageJson {
  * with their copy): they become optional peer dependencies instead of dependencies, so give them
  * a range in deno.json's imports (`npm:name@^1.9.0`).
  */
-const PEERS: ReadonlySet<string> = new Set();
+const PEERS: ReadonlySet<string> = new Set(["@opentelemetry/api"]);
 
 /**
  * Every top-level statement of src/ only builds module-local values (lookup tables, frozen

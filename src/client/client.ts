@@ -23,7 +23,6 @@ import {
   encodeBatch,
   encodeExecute,
   encodeQuery,
-  type QueryParameters,
 } from "../protocol/requests.ts";
 import type { Response } from "../protocol/responses.ts";
 import type { Host } from "../cluster/host.ts";
@@ -35,6 +34,8 @@ import { checkOptions, checkQuery } from "./checks.ts";
 import { SessionKeyspace } from "./keyspace.ts";
 import { DecoderCache } from "./decoders.ts";
 import { Executor } from "./execution.ts";
+import { queryParameters } from "./parameters.ts";
+import { Tracking, untracked } from "./tracking.ts";
 import {
   type ClientOptions,
   connectionOptionsOf,
@@ -114,6 +115,7 @@ export class Client {
       () => this.#cluster.planHosts,
       () => this.connect(),
       o.speculative,
+      o.requestTracker && new Tracking(o.requestTracker, o, () => this.#cluster.hosts),
     );
     this.#cluster = new Cluster(o, {
       connectionOptions: () => this.#connectionOptions(),
@@ -127,7 +129,8 @@ export class Client {
     });
     this.#metadata = new Metadata(
       this.#cluster,
-      (cql, params, signal) => this.stream(cql, params ?? [], { idempotent: true, signal }),
+      (cql, params, signal) =>
+        this.stream(cql, params ?? [], untracked({ idempotent: true, signal })),
       !o.schemaMetadata,
     );
     this.#cluster.events.on("schemaChange", (change) => this.#metadata.changed(change));
@@ -155,7 +158,9 @@ export class Client {
 
   /**
    * Listens to an event: `"hostAdd"`, `"hostRemove"`, `"hostUp"` and `"hostDown"` (the listener
-   * gets the node's {@link HostInfo}) or `"schemaChange"` (what changed). Returns a function that
+   * gets the node's {@link HostInfo}), `"schemaChange"` (what changed) or `"log"` (a
+   * `LogEntry`: nodes up and down, reconnections, the control connection moving, schema
+   * refreshes, re-prepares; never a credential or a bound value). Returns a function that
    * removes the listener.
    *
    * @example
@@ -303,7 +308,7 @@ export class Client {
     const page = { query, params, options, lazy };
     if (!prepare) {
       const values = bindUnprepared(params);
-      const qp = this.#queryParameters(options, pagingState, values, false);
+      const qp = queryParameters(this.#opts, options, pagingState, values, false);
       return this.#exec.run(
         this.#router.explicit(keyspace, options, values),
         options,
@@ -315,6 +320,7 @@ export class Client {
             send,
           );
         }),
+        query,
       );
     }
     // A known statement is bound before its plan is made: the plan starts at the partition's
@@ -338,7 +344,8 @@ export class Client {
       }
     }
     const exec = (conn: Connection, p: Prepared, recover?: Recover<ResultSet<T>>) => {
-      const qp = this.#queryParameters(
+      const qp = queryParameters(
+        this.#opts,
         options,
         pagingState,
         p === boundFor ? bound : bindPrepared(p.variables, params),
@@ -375,27 +382,7 @@ export class Client {
         }
       })());
       return onFailure === undefined ? slow : slow.catch(onFailure);
-    });
-  }
-
-  /** The QUERY or EXECUTE parameters for `options`, the client's defaults filled in. */
-  #queryParameters(
-    options: ExecuteOptions,
-    pagingState: Uint8Array | undefined,
-    values: QueryParameters["values"],
-    skipMetadata: boolean,
-  ): QueryParameters {
-    const o = this.#opts;
-    return {
-      consistency: options.consistency ?? o.consistency,
-      serialConsistency: options.serialConsistency ?? o.serialConsistency,
-      pageSize: options.pageSize ?? o.pageSize,
-      pagingState,
-      timestamp: options.timestamp,
-      keyspace: options.keyspace,
-      values,
-      skipMetadata,
-    };
+    }, query);
   }
 
   /** After an UNPREPARED answer, prepares the statement again and runs it once more. */
@@ -408,6 +395,7 @@ export class Client {
     send: SendOptions,
   ): Promise<R> {
     if (!(error instanceof UnpreparedError)) throw error;
+    this.#cluster.log("info", `re-preparing on ${conn.address}: ${query}`, conn.address);
     return exec(conn, await this.#prepared.reprepare(conn, query, keyspace, send));
   }
 
@@ -545,6 +533,7 @@ export class Client {
           if (this.#ks.needsUse(conn)) await this.#ks.use(conn, send);
           return await encodeWith(statements)(conn);
         }),
+        items,
       );
     }
     // A batch goes to a replica of its first statement's partition, when that is known.
@@ -579,9 +568,15 @@ export class Client {
           return await encodeWith(statementsFor(await prepareAll(false)))(conn);
         } catch (e) {
           if (!(e instanceof UnpreparedError)) throw e;
+          this.#cluster.log(
+            "info",
+            `re-preparing a batch's statements on ${conn.address}`,
+            conn.address,
+          );
           return await encodeWith(statementsFor(await prepareAll(true)))(conn);
         }
       }),
+      items,
     );
   }
 

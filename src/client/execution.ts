@@ -22,6 +22,7 @@ import { ResultSet } from "./result-set.ts";
 import { abortable, anySignal } from "./signals.ts";
 import { Refusals } from "./busy.ts";
 import type { SpeculativeDelay } from "./speculative.ts";
+import { type Statement, type TrackedOptions, type Tracking, UNTRACKED } from "./tracking.ts";
 
 /**
  * One try of a request on one connection. With `onFailure` (the first try, see
@@ -33,8 +34,8 @@ export type Attempt<T> = (
   onFailure?: (error: unknown) => Promise<T>,
 ) => Promise<T>;
 
-/** What the retry loop reads of a request's options. */
-interface RunOptions {
+/** What the retry loop (and the tracker) reads of a request's options. */
+interface RunOptions extends TrackedOptions {
   readonly signal?: AbortSignal;
   readonly idempotent?: boolean;
 }
@@ -55,6 +56,8 @@ export class Executor {
   lbp: LoadBalancingPolicy;
   /** Speculative execution for idempotent requests, when configured. */
   speculative: SpeculativeDelay | undefined;
+  /** The `requestTracker`'s reporting, when one is set. */
+  tracking: Tracking | undefined;
   readonly #retry: RetryPolicy;
   readonly #refusals = new Refusals();
   readonly #hosts: () => readonly Host[];
@@ -67,16 +70,39 @@ export class Executor {
     hosts: () => readonly Host[],
     connect: () => Promise<void>,
     speculative?: SpeculativeDelay,
+    tracking?: Tracking,
   ) {
     this.lbp = lbp;
     this.speculative = speculative;
+    this.tracking = tracking;
     this.#retry = retry;
     this.#hosts = hosts;
     this.#connect = connect;
   }
 
-  /** Runs `attempt` on the nodes of a query plan, as the retry policy decides. */
-  run<T>(info: RequestInfo<Host>, options: RunOptions, attempt: Attempt<T>): Promise<T> {
+  /**
+   * Runs `attempt` on the nodes of a query plan, as the retry policy decides; `statement` is
+   * what a request tracker is told the request is.
+   */
+  run<T>(
+    info: RequestInfo<Host>,
+    options: RunOptions,
+    attempt: Attempt<T>,
+    statement?: Statement,
+  ): Promise<T> {
+    if (this.tracking !== undefined && statement !== undefined && !(UNTRACKED in options)) {
+      return this.tracking.track(
+        info,
+        options,
+        statement,
+        attempt,
+        (a) => this.#run(info, options, a),
+      );
+    }
+    return this.#run(info, options, attempt);
+  }
+
+  #run<T>(info: RequestInfo<Host>, options: RunOptions, attempt: Attempt<T>): Promise<T> {
     if (this.speculative !== undefined && options.idempotent === true) {
       return this.#speculate(info, options, attempt, this.speculative);
     }

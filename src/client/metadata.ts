@@ -87,7 +87,11 @@ export class Metadata {
 
   #load(): Promise<SchemaMetadata> {
     return this.#schema ??= import("../metadata/schema-metadata.ts").then((m) => {
-      const schema = new m.SchemaMetadata(this.#query, { lazy: this.#lazy });
+      const log = this.#cluster.log;
+      const schema = new m.SchemaMetadata(this.#query, {
+        lazy: this.#lazy,
+        onError: (e) => log("warning", "reading the schema failed", undefined, e as Error),
+      });
       if (this.#closing.signal.aborted) schema.close();
       return this.#loaded = schema;
     });
@@ -106,7 +110,10 @@ export class Metadata {
   /** Internal: a schema change event. */
   changed(change: SchemaChange): void {
     // Before the cache exists there is nothing to refresh: its first reads see the change.
-    this.#loaded?.refresh(change);
+    if (this.#loaded === null) return;
+    const what = change.name === undefined ? change.keyspace : `${change.keyspace}.${change.name}`;
+    this.#cluster.log("debug", `schema: ${change.target} ${what} ${change.change}, refreshing`);
+    this.#loaded.refresh(change);
   }
 
   /** Internal: stops refreshing. */

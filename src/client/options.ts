@@ -16,6 +16,7 @@ import { ExponentialReconnectionPolicy, type ReconnectionPolicy } from "../clust
 import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
 import { SpeculativeDelay, type SpeculativeExecutionOptions } from "./speculative.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
+import type { RequestTracker } from "./tracker.ts";
 import { CloseBound } from "./close.ts";
 import { DEFAULT_MAX_QUEUED_PER_HOST } from "../connection/pool.ts";
 
@@ -126,6 +127,16 @@ export interface ClientOptions {
    */
   maxQueuedRequestsPerHost?: number;
   /**
+   * Requests given up on (timed out, aborted) whose answers a connection still waits for, past
+   * which it is replaced. Their stream ids cannot be reused before the answer comes (a late
+   * answer would be taken for another request's), and an answer that never comes (a lost
+   * frame, a node that dropped the request) would hold its id forever. Past the limit the
+   * connection finishes what it carries, closes, and the pool opens a fresh one, as
+   * cassandra-driver's `defunctReadTimeoutThreshold` does. Default: a quarter of
+   * `maxRequestsPerConnection`, at most 64.
+   */
+  maxOrphanedRequests?: number;
+  /**
    * Milliseconds `close()` lets requests issued before it finish. Past it, every request still
    * unanswered rejects with a `ClosedError` and the sockets close. Default 5000; 0 waits for
    * each request's own timeout.
@@ -144,6 +155,12 @@ export interface ClientOptions {
   speculativeExecution?: SpeculativeExecutionOptions;
   /** What to do when a request fails. Default: {@link RetryPolicy} as DataStax drivers define it. */
   retry?: RetryPolicy;
+  /**
+   * Observes every request: its start, its attempts and the node that answered, its end (see
+   * {@link RequestTracker}; `@cql/driver/otel` makes one that reports to OpenTelemetry, and
+   * `slowQueryLogger()` one that logs slow requests). Default: none, at no cost.
+   */
+  requestTracker?: RequestTracker;
   /** Socket layer; detected from the runtime when absent. */
   transport?: Transport;
   /** A WebAssembly module or bytes of lz4-wasm, where the runtime cannot locate it (Workers). */
@@ -161,6 +178,7 @@ export interface ResolvedOptions {
   reconnection: ReconnectionPolicy;
   maxSchemaAgreementWait: number;
   speculative?: SpeculativeDelay;
+  requestTracker?: RequestTracker;
   keyspace?: string;
   authProvider?: AuthProvider;
   tls?: TlsOptions;
@@ -175,6 +193,7 @@ export interface ResolvedOptions {
   connectionsPerHost: number;
   maxRequestsPerConnection: number;
   maxQueuedRequestsPerHost: number;
+  maxOrphanedRequests: number;
   closeTimeout: number;
   /** The bound of `close()`, whose signal every connection gets. */
   closing: CloseBound;
@@ -240,6 +259,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     authProvider = new PlainTextAuthProvider(o.credentials.username, o.credentials.password);
   }
   const closeTimeout = positiveInt("closeTimeout", o.closeTimeout, 5_000, true);
+  const maxRequests = positiveInt("maxRequestsPerConnection", o.maxRequestsPerConnection, 2048);
   return {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
@@ -257,6 +277,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     speculative: o.speculativeExecution === undefined
       ? undefined
       : new SpeculativeDelay(o.speculativeExecution),
+    requestTracker: o.requestTracker,
     keyspace: o.keyspace,
     authProvider,
     tls: o.tls === true ? {} : o.tls,
@@ -269,16 +290,17 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     connectTimeout: positiveInt("connectTimeout", o.connectTimeout, 5_000),
     heartbeatInterval: positiveInt("heartbeatInterval", o.heartbeatInterval, 30_000, true),
     connectionsPerHost: positiveInt("connectionsPerHost", o.connectionsPerHost, 2),
-    maxRequestsPerConnection: positiveInt(
-      "maxRequestsPerConnection",
-      o.maxRequestsPerConnection,
-      2048,
-    ),
+    maxRequestsPerConnection: maxRequests,
     maxQueuedRequestsPerHost: positiveInt(
       "maxQueuedRequestsPerHost",
       o.maxQueuedRequestsPerHost,
       DEFAULT_MAX_QUEUED_PER_HOST,
       true,
+    ),
+    maxOrphanedRequests: positiveInt(
+      "maxOrphanedRequests",
+      o.maxOrphanedRequests,
+      Math.min(64, Math.max(1, maxRequests >> 2)),
     ),
     closeTimeout,
     closing: new CloseBound(closeTimeout),
@@ -306,6 +328,7 @@ export function connectionOptionsOf(
     heartbeatTimeout: o.requestTimeout || 12_000,
     maxRequests: o.maxRequestsPerConnection,
     maxQueuedPerHost: o.maxQueuedRequestsPerHost,
+    maxOrphans: o.maxOrphanedRequests,
     closeSignal: o.closing.signal,
     maxFrameLength: o.maxFrameLength,
   };

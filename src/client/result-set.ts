@@ -129,6 +129,11 @@ export class ResultSet<T = Row> implements AsyncIterable<T> {
     rs.#info = undefined;
   }
 
+  /** Internal: rows in the page, without decoding the rows of a lazily decoded one. */
+  static rowCount(rs: ResultSet<unknown>): number {
+    return rs.#rows?.length ?? rs.#cursor?.remaining ?? 0;
+  }
+
   /** Internal: records the outcome of the schema agreement wait after a schema change. */
   static recordAgreement(rs: ResultSet<unknown>, agreed: boolean): void {
     ResultSet.#extraOf(rs).agreement = agreed;

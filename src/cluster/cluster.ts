@@ -17,6 +17,7 @@ import type { AddressTranslator, Endpoint } from "./address-translator.ts";
 import { Coalescer } from "./coalescer.ts";
 import { ControlConnectError, ControlConnection } from "./control-connection.ts";
 import { type ClientEvents, Emitter } from "./events.ts";
+import { type Log, logTo } from "./log.ts";
 import { Host, type HostDistance } from "./host.ts";
 import type { ReconnectionPolicy } from "./reconnection.ts";
 import { resolveContactPoints } from "./resolve.ts";
@@ -62,6 +63,8 @@ export interface ClusterHooks {
 export class Cluster {
   readonly #ctx: ClusterOptions & ClusterHooks & { readonly queryTimeout: number };
   readonly events: Emitter<ClientEvents> = new Emitter();
+  /** The driver's log (`log` events); free while nobody listens. */
+  readonly log: Log = logTo(this.events);
   readonly #control: ControlConnection;
   readonly #refresh: Coalescer;
   #hosts: Host[] = [];
@@ -97,12 +100,15 @@ export class Cluster {
       poolSize: (d: HostDistance) =>
         d === "local" ? ctx.connectionsPerHost : d === "remote" ? 1 : 0,
       reconnection: ctx.reconnection,
+      log: this.log,
       onUp: (h: Host) => {
         this.#control.ensure();
+        this.log("info", `${h.address} is up`, h.address);
         this.events.emit("hostUp", h);
       },
       onDown: (h: Host) => {
         if (this.#control.host === h) this.#control.connection?.destroy();
+        this.log("warning", `${h.address} is down`, h.address, h.lastError);
         this.events.emit("hostDown", h);
       },
     };
@@ -113,6 +119,7 @@ export class Cluster {
       onConnected: (conn, host) => this.#readTopology(conn, host),
       onEvent: (e) => this.#onEvent(e),
       reconnection: ctx.reconnection,
+      log: this.log,
     });
     this.#refresh = new Coalescer(() => this.#refreshTopology(), () => {});
     this.#keyspaceRefresh = new Coalescer(() => this.#refreshKeyspaces(), () => {});
@@ -302,10 +309,14 @@ export class Cluster {
     for (const h of removed) {
       h.close().catch(() => {});
       // Contact points that turned out not to be nodes of the ring are dropped silently.
-      if (h.hostId !== undefined && this.#initialized) this.events.emit("hostRemove", h);
+      if (h.hostId !== undefined && this.#initialized) {
+        this.log("info", `${h.address} left the cluster`, h.address);
+        this.events.emit("hostRemove", h);
+      }
     }
     for (const h of added) {
       if (this.#initialized) {
+        this.log("info", `${h.address} joined the cluster`, h.address);
         this.events.emit("hostAdd", h);
         h.fill().catch(() => {});
       }

@@ -12,6 +12,7 @@ import type { EventMessage } from "../protocol/responses.ts";
 import { AuthenticationError } from "../protocol/server-errors.ts";
 import type { Host } from "./host.ts";
 import type { ReconnectionPolicy, ReconnectionSchedule } from "./reconnection.ts";
+import type { Log } from "./log.ts";
 
 /** The events the control connection registers for. */
 export const CONTROL_EVENTS = ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"] as const;
@@ -27,6 +28,8 @@ export interface ControlContext {
   /** A server event. */
   onEvent(event: EventMessage): void;
   readonly reconnection: ReconnectionPolicy;
+  /** The driver's log. */
+  readonly log: Log;
 }
 
 /** The control connection of one client. */
@@ -85,6 +88,7 @@ export class ControlConnection {
         await this.#ctx.onConnected(conn, host);
         this.opened++;
         this.#schedule = null;
+        this.#ctx.log("info", `control connection on ${host.address}`, host.address);
         if (this.#closed) conn.destroy();
         return;
       } catch (e) {
@@ -100,8 +104,12 @@ export class ControlConnection {
     throw new ControlConnectError(errors);
   }
 
-  #lost(conn: Connection, _error: Error | undefined): void {
+  #lost(conn: Connection, error: Error | undefined): void {
     if (this.#conn !== conn) return;
+    const host = this.#host;
+    if (!this.#closed && host !== null) {
+      this.#ctx.log("warning", `control connection to ${host.address} lost`, host.address, error);
+    }
     this.#conn = null;
     this.#host = null;
     if (!this.#closed) this.#reconnect();
@@ -110,13 +118,20 @@ export class ControlConnection {
   /** Moves to another node now; when none answers, tries again on the reconnection schedule. */
   #reconnect(): void {
     if (this.#closed || this.#timer !== undefined) return;
-    this.connect().catch(() => {
+    this.connect().catch((e) => {
       if (this.#closed) return;
       const schedule = this.#schedule ??= this.#ctx.reconnection.newSchedule();
+      const delay = schedule.next();
+      this.#ctx.log(
+        "warning",
+        `no node took the control connection; again in ${delay} ms`,
+        undefined,
+        e as Error,
+      );
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#reconnect();
-      }, schedule.next());
+      }, delay);
       unrefTimer(this.#timer);
     });
   }

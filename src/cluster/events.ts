@@ -5,6 +5,7 @@
  */
 import type { SchemaChange } from "../protocol/responses.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
+import type { LogEntry } from "./log.ts";
 
 /** Each event's name and what its listeners receive. */
 export interface ClientEvents {
@@ -18,6 +19,8 @@ export interface ClientEvents {
   hostDown: HostInfo;
   /** A keyspace, table, type, function or aggregate was created, altered or dropped. */
   schemaChange: SchemaChange;
+  /** What the driver does on its own, as a log entry (see {@link LogEntry}). */
+  log: LogEntry;
 }
 
 /** The name of a client event. */
@@ -37,6 +40,11 @@ export class Emitter<E extends object> {
     return () => {
       set.delete(l);
     };
+  }
+
+  /** Whether `name` has a listener. */
+  has(name: keyof E): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
   }
 
   /** Calls every listener of `name` with `value`. */

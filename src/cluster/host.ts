@@ -20,6 +20,7 @@ import { ConnectionPool, type PoolOwner } from "../connection/pool.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
 import type { BusyConnectionError } from "../errors.ts";
 import type { ReconnectionPolicy, ReconnectionSchedule } from "./reconnection.ts";
+import type { Log } from "./log.ts";
 
 /** Attempts, and the delay between them, after an UP event for a node still refusing. */
 const UP_EVENT_ATTEMPTS = 40;
@@ -39,6 +40,8 @@ export interface HostContext {
   /** Connections per node at each distance. */
   poolSize(distance: HostDistance): number;
   readonly reconnection: ReconnectionPolicy;
+  /** The driver's log. */
+  readonly log: Log;
   /** The node came up (a connection succeeded after it was down). */
   onUp(host: Host): void;
   /** The node went down. */
@@ -225,10 +228,17 @@ export class Host implements HostInfo {
   #scheduleNext(): void {
     if (this.#closed || this.#timer !== undefined || this.distance === "ignored") return;
     const schedule = this.#schedule ??= this.#ctx.reconnection.newSchedule();
+    const delay = schedule.next();
+    this.#ctx.log(
+      "debug",
+      `${this.address}: reconnecting in ${delay} ms`,
+      this.address,
+      this.#lastError,
+    );
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#attempt();
-    }, schedule.next());
+    }, delay);
     unrefTimer(this.#timer);
   }
 

@@ -64,6 +64,11 @@ export interface ConnectionOptions {
   /** Cap on requests in flight; more wait in order. Default 2048. */
   maxRequests?: number;
   /**
+   * Requests given up on (timeout, abort) still holding their stream ids for an answer, past
+   * which the connection closes gracefully so that its owner replaces it. Default 64.
+   */
+  maxOrphans?: number;
+  /**
    * Cap on the requests waiting, over all connections of the node's pool, for one of them to
    * have fewer than `maxRequests` in flight; past it the pool refuses with a
    * `BusyConnectionError`. Read by the pool (`pool.ts`), not by the connection. Default 8192.
@@ -209,6 +214,9 @@ export class Connection {
   #flushScheduled = false;
   #blocked = false;
   #inFlight = 0;
+  /** Given up on (timeout, abort) after being written: their ids wait for the answers. */
+  #orphans = 0;
+  readonly #maxOrphans: number;
   #idleWaiters: (() => void)[] = [];
   #heartbeat: ReturnType<typeof setTimeout> | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -224,6 +232,7 @@ export class Connection {
     this.#frames = new FrameDecoder({ maxFrameLength: opts.maxFrameLength });
     this.#ids = new StreamIds(opts.maxRequests ?? 2048);
     this.maxRequests = this.#ids.capacity;
+    this.#maxOrphans = opts.maxOrphans ?? 64;
     this.#pending = new Array(this.#ids.capacity);
   }
 
@@ -552,7 +561,8 @@ export class Connection {
     }
     this.#pending[stream] = undefined;
     this.#ids.release(stream);
-    if (!pending.done) {
+    if (pending.done) this.#orphans--;
+    else {
       this.#settle(pending);
       try {
         const res = decodeResponse(this.#inflate(raw), {
@@ -597,6 +607,11 @@ export class Connection {
   #giveUp(pending: Pending, error: Error): void {
     if (pending.done) return;
     if (pending.queued) this.#queueDead++;
+    else if (++this.#orphans >= this.#maxOrphans && this.#state === State.Ready) {
+      // Ids whose answers may never come (a lost frame, a dropped request): a fresh
+      // connection gets the full count back, this one finishes what it carries.
+      this.close().catch(() => {});
+    }
     this.#settle(pending);
     rejectRequest(pending, error);
   }

@@ -3,9 +3,9 @@
  * dropped and recreated, result metadata changes after ALTER TABLE (v5 METADATA_CHANGED, v4),
  * and concurrent first executions of one statement.
  */
-import { Client } from "../../mod.ts";
+import { Client, type LogEntry } from "../../mod.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { Keyspace, matrix, optionsFor, plain } from "./helpers.ts";
+import { Keyspace, matrix, optionsFor, plain, SUPERUSER } from "./helpers.ts";
 
 const ks = new Keyspace("prep");
 
@@ -18,6 +18,8 @@ for (const m of matrix()) {
     await ks.ready(m.target);
     const tag = m.name.replace(/\+/g, "_");
     const client = new Client(await optionsFor(m, { keyspace: ks.name, requestTimeout: 30_000 }));
+    const log: LogEntry[] = [];
+    client.on("log", (e) => log.push(e));
     try {
       await client.connect();
 
@@ -34,6 +36,21 @@ for (const m of matrix()) {
         await client.execute(`DROP TABLE ${table}`);
         await client.execute(`CREATE TABLE ${table} (id int PRIMARY KEY, b int, c text)`);
         // The cached statement is gone on the server: UNPREPARED, then re-prepare.
+        const before = log.length;
+        const secret = `s3cret-${crypto.randomUUID()}`;
+        const insertC = `INSERT INTO ${table} (id, c) VALUES (?, ?)`;
+        await client.execute(insertC, [3, "c"], { prepare: true });
+        await client.execute(`DROP TABLE ${table}`);
+        await client.execute(`CREATE TABLE ${table} (id int PRIMARY KEY, b int, c text)`);
+        await client.execute(insertC, [3, secret], { prepare: true });
+        const reprepared = log.slice(before).filter((e) => e.message.startsWith("re-preparing"));
+        assertEquals(reprepared.length, 1, JSON.stringify(log.slice(before)));
+        assertEquals(reprepared[0].level, "info");
+        assert(reprepared[0].message.endsWith(insertC), reprepared[0].message);
+        assertEquals(reprepared[0].host, client.hosts[0].address);
+        const text = log.map((e) => `${e.message} ${e.error?.message ?? ""}`).join("\n");
+        assert(!text.includes(secret), "a bound value in the log");
+        if (m.auth) assert(!text.includes(SUPERUSER.password), "the password in the log");
         await client.execute(insert, [1], { prepare: true });
         await client.execute(`UPDATE ${table} SET b = ?, c = ? WHERE id = ?`, [7, "seven", 1]);
         rs = await client.execute(select, [1], { prepare: true });

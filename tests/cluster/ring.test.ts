@@ -2,7 +2,7 @@
  * A real three-node cluster (127.0.0.11-13, started once for this file): discovery from one
  * contact point, schema agreement, and nodes killed, paused and restarted under load.
  */
-import { Client, RequestTimeoutError } from "../../mod.ts";
+import { Client, type LogEntry, RequestTimeoutError } from "../../mod.ts";
 import {
   addNode,
   decommissionNode,
@@ -127,6 +127,8 @@ for (const which of ["a node", "the control connection's node"] as const) {
     });
     const schemaChanges: string[] = [];
     client.on("schemaChange", (c) => schemaChanges.push(`${c.change} ${c.target} ${c.name}`));
+    const log: LogEntry[] = [];
+    client.on("log", (e) => log.push(e));
     try {
       await freshKeyspace(client, "cl_kill", 3);
       await client.execute("CREATE TABLE cl_kill.t (k int PRIMARY KEY, v int)");
@@ -167,6 +169,20 @@ for (const which of ["a node", "the control connection's node"] as const) {
       await load.done;
       console.log(`${load.acked.length} writes, ${load.failures.length} failed`);
       assertEquals(load.failures.map((e) => `${e.name}: ${e.message}`), []);
+      // What the driver did on its own, in its log.
+      const about = (level: string, start: string) =>
+        log.find((e) => e.level === level && e.host === address && e.message.startsWith(start));
+      assert(about("warning", `${address} is down`)?.error instanceof Error, "down, with why");
+      assert(about("debug", `${address}: reconnecting in `), "reconnection attempts");
+      assert(about("info", `${address} is up`), "up");
+      if (victim === 1) {
+        const lost = about("warning", `control connection to ${address} lost`);
+        assert(lost, "control connection lost");
+        const moved = log.slice(log.indexOf(lost)).find((e) =>
+          e.message.startsWith("control connection on ")
+        );
+        assert(moved !== undefined && moved.host !== address, "control connection moved");
+      }
       assert(down.at - killedAt <= 5_000, `hostDown after ${down.at - killedAt} ms`);
       assert(up.at - restarted <= 5_000, `hostUp ${up.at - restarted} ms after the node answered`);
       await assertAllRead(client, "cl_kill.t", load.acked);
@@ -175,6 +191,11 @@ for (const which of ["a node", "the control connection's node"] as const) {
       await waitFor(
         "schemaChange event",
         () => schemaChanges.includes("CREATED TABLE after"),
+        10_000,
+      );
+      await waitFor(
+        "a schema refresh in the log",
+        () => log.some((e) => e.level === "debug" && e.message.includes("TABLE cl_kill.after")),
         10_000,
       );
     } finally {

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import { ensureCassandra } from "../support/cassandra.ts";
 import { startProxy } from "../support/proxy.ts";
+import { startCqlProxies } from "../support/cql-proxy.ts";
 import { Connection, type ConnectionOptions } from "../../src/connection/connection.ts";
 import { defaultTransport } from "../../src/transport/detect.ts";
 import { encodeOptions, encodeQuery } from "../../src/protocol/requests.ts";
@@ -286,5 +287,44 @@ Deno.test("connection: a bad value is a TypeError and nothing is sent", async ()
     assertEquals(r[0].key, "local");
   } finally {
     await conn.close();
+  }
+});
+
+Deno.test("connection: answers that never come (dropped) past maxOrphans close it gracefully, the rest answered", async () => {
+  const node = await ensureCassandra();
+  const px = await startCqlProxies([{ host: node.host, port: node.port }]);
+  const tag = `orphan_${crypto.randomUUID().replaceAll("-", "")}`;
+  const lost = `SELECT key FROM system.local /* ${tag} */`;
+  let closedWith: Error | undefined | null = null;
+  const conn = await Connection.open({
+    host: px.proxies[0].host,
+    port: px.proxies[0].port,
+    transport,
+    maxOrphans: 2,
+    onClose: (e) => closedWith = e,
+  });
+  try {
+    px.add({ when: { direction: "response", statement: tag }, then: { kind: "drop" } });
+    const slow = conn.send(query("SELECT key FROM system.local"), () => "answered");
+    await assertRejects(
+      () => conn.send(query(lost), () => 1, { timeout: 150 }),
+      RequestTimeoutError,
+    );
+    assert(conn.open, "one orphan is below the limit");
+    assertEquals(conn.inFlight, 1, "the orphan keeps its id");
+    const third = conn.send(query(lost), () => 1, { timeout: 150 });
+    await assertRejects(() => third, RequestTimeoutError);
+    assert(!conn.open, "the second orphan closes it to new requests");
+    assertEquals(await slow, "answered");
+    await assertRejects(
+      () => conn.send(query("SELECT key FROM system.local"), () => 1),
+      ClosedError,
+    );
+    const until = Date.now() + 5_000;
+    while (closedWith === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assertEquals(closedWith, undefined, "closed by us, without an error");
+  } finally {
+    conn.destroy();
+    await px.close();
   }
 });
