@@ -141,3 +141,4 @@ export type {
   TlsOptions,
   Transport,
 } from "./src/transport/types.ts";
+export { TransportError, type TransportErrorKind } from "./src/transport/errors.ts";

@@ -7,7 +7,10 @@
 import {
   AbortError,
   AlreadyExistsError,
+  BusyConnectionError,
   Client,
+  ClosedError,
+  ConnectionError,
   DefaultRetryPolicy,
   NoHostAvailableError,
   ReadTimeoutError,
@@ -34,6 +37,8 @@ export async function handle(client: Client, id: string): Promise<void> {
       for (const [address, error] of e.errors) console.error(address, error.message);
     } else if (e instanceof RequestTimeoutError) {
       console.error(`${e.address} did not answer within ${e.timeoutMs} ms`);
+    } else if (e instanceof ConnectionError) {
+      console.error(`${e.address}: connection lost with the request on it`, e.cause);
     } else if (e instanceof AbortError) {
       console.error("cancelled:", e.cause);
     } else {
@@ -66,19 +71,27 @@ export async function timeouts(client: Client): Promise<void> {
   });
 }
 
-export function clientTimeouts(): Client {
-  return new Client({
-    contactPoints: ["10.0.0.1"],
-    localDataCenter: "dc1",
-    requestTimeout: 12_000, // the default; 0: none
-    connectTimeout: 5_000, // the default: TCP, TLS and the CQL handshake
-  });
-}
-
 export async function triedHosts(client: Client): Promise<void> {
   const rs = await client.execute("SELECT * FROM app.users LIMIT 1", [], { idempotent: true });
   // The nodes that failed before one answered, with their errors.
   for (const [address, error] of rs.info.triedHosts) console.warn(address, error.name);
+}
+
+export function hedged(): Client {
+  return new Client({
+    contactPoints: ["10.0.0.1"],
+    localDataCenter: "dc1",
+    // Or { percentile: 99, maxExecutions: 2 }: the delay follows recent latencies.
+    speculativeExecution: { delay: 100, maxExecutions: 3 },
+  });
+}
+
+export async function speculate(client: Client, id: string): Promise<void> {
+  // Only idempotent requests speculate.
+  const rs = await client.execute("SELECT * FROM app.users WHERE id = ?", [id], {
+    idempotent: true,
+  });
+  console.log(`answered by ${rs.info.queriedHost}, ${rs.info.speculativeExecutions} extra`);
 }
 
 /** Never retries. */
@@ -97,10 +110,36 @@ export class IdempotentWriteRetryPolicy implements RetryPolicy {
   }
 }
 
-export function withPolicy(): Client {
+export async function backOffWhenBusy(client: Client, id: string): Promise<void> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      await client.execute("SELECT * FROM app.users WHERE id = ?", [id]);
+      return;
+    } catch (e) {
+      const busy = e instanceof NoHostAvailableError && e.errors.size > 0 &&
+        [...e.errors.values()].every((x) => x instanceof BusyConnectionError);
+      if (!busy || attempt === 3) throw e;
+      // Nothing was sent: every node had its connections full and its queue too.
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+}
+
+export function bounded(): Client {
   return new Client({
     contactPoints: ["10.0.0.1"],
     localDataCenter: "dc1",
-    retry: new IdempotentWriteRetryPolicy(),
+    maxRequestsPerConnection: 2048, // the default: in flight on each connection
+    maxQueuedRequestsPerHost: 8192, // the default: waiting per node beyond that; 0: none
+    closeTimeout: 5_000, // the default: how long close() lets requests finish
   });
+}
+
+export async function shutdown(client: Client): Promise<void> {
+  await client.close(); // requests issued before it finish, within closeTimeout
+  try {
+    await client.execute("SELECT now() FROM system.local");
+  } catch (e) {
+    if (!(e instanceof ClosedError)) throw e; // every request after close() rejects so
+  }
 }

@@ -17,24 +17,46 @@ export function tuned(): Client {
     compression: "lz4", // for traffic over a network that costs; off by default
     connectionsPerHost: 2, // the default
     maxRequestsPerConnection: 2048, // the default; more wait in line on the client
+    pageSize: 5000, // the default
   });
 }
 
+export async function prepared(client: Client, day: string): Promise<void> {
+  // Prepared because it has parameters: parsed once per node, then executed by its id.
+  await client.execute("SELECT * FROM app.events WHERE day = ?", [day]);
+  // No parameters: sent as text and parsed on every call, unless asked to prepare.
+  await client.execute("SELECT * FROM app.settings", [], { prepare: true });
+}
+
 export async function concurrent(client: Client, ids: readonly string[]): Promise<void> {
-  // Many requests in flight at once: one connection carries them all, pipelined.
-  const limit = 256;
-  for (let i = 0; i < ids.length; i += limit) {
-    await Promise.all(
-      ids.slice(i, i + limit).map((id) =>
-        client.execute("SELECT * FROM app.users WHERE id = ?", [id])
-      ),
-    );
-  }
+  // 256 requests in flight at once, each loop starting its next one as soon as one answers;
+  // the pool pipelines them over its connections.
+  const concurrency = 256;
+  let next = 0;
+  const loop = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      await client.execute("SELECT * FROM app.users WHERE id = ?", [id]);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+}
+
+export async function routed(client: Client, id: string): Promise<void> {
+  // A client with `keyspace: "app"`: replicas are looked up in the request's keyspace.
+  // Prepared: routed by its bound partition key once prepared (the first call prepares it).
+  await client.execute("SELECT * FROM users WHERE id = ?", [id]);
+  // Unprepared: say which parameters form the partition key, in key order.
+  await client.execute("SELECT * FROM users WHERE id = ?", [id], {
+    prepare: false,
+    routingIndexes: [0],
+  });
 }
 
 export async function scan(client: Client): Promise<number> {
   let n = 0;
-  for await (const _row of client.stream("SELECT * FROM app.events", [], { pageSize: 5000 })) n++;
+  const rows = client.stream("SELECT * FROM app.events", [], { prepare: true, pageSize: 5000 });
+  for await (const _row of rows) n++;
   return n;
 }
 

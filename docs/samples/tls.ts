@@ -3,11 +3,16 @@
  *
  * @module
  */
-import { Client, type ClientTlsOptions } from "../../mod.ts";
+import { Client, type ClientTlsOptions, ConnectionError, NoHostAvailableError } from "../../mod.ts";
 
 export function systemRoots(): Client {
-  // The server's certificate is signed by a public CA and names the host connected to.
-  return new Client({ contactPoints: ["cassandra.example.com"], tls: true });
+  return new Client({
+    contactPoints: ["cassandra.example.com"],
+    localDataCenter: "dc1",
+    // The runtime's default roots (no `ca`). The name is resolved to the nodes' addresses before
+    // connecting, so give it as `serverName` when the certificate names the host, not its IP.
+    tls: { serverName: "cassandra.example.com" },
+  });
 }
 
 export function privateCa(caPem: string): Client {
@@ -42,4 +47,40 @@ export async function fromFiles(): Promise<Client> {
     key: await Deno.readTextFile("client.key"),
   };
   return new Client({ contactPoints: ["10.0.0.1"], localDataCenter: "dc1", tls });
+}
+
+export function worker(host: string): Client {
+  // Cloudflare Workers: a certificate from a public CA for `host`, verified against
+  // Cloudflare's roots with `host` as SNI. `tls: true` is the same as `tls: {}`.
+  return new Client({ contactPoints: [host], localDataCenter: "dc1", tls: true });
+}
+
+export async function certificateProblem(client: Client): Promise<void> {
+  try {
+    await client.connect();
+  } catch (e) {
+    if (!(e instanceof NoHostAvailableError)) throw e;
+    for (const [address, error] of e.errors) {
+      // A ConnectionError whose cause is the transport's error: kind "tls" for a failed
+      // handshake (unknown CA, name mismatch, refused client certificate), "unsupported" for
+      // options the runtime cannot honour.
+      const kind = error instanceof ConnectionError
+        ? (error.cause as { kind?: string } | undefined)?.kind
+        : undefined;
+      console.error(address, kind, error.message);
+    }
+  }
+}
+
+export async function local(): Promise<void> {
+  // Made by `npm run cassandra -- start --name tls --address 127.0.0.21 --tls`.
+  const dir = ".cache/cassandra/clusters/tls/tls";
+  const client = new Client({
+    contactPoints: ["127.0.0.21"],
+    localDataCenter: "datacenter1",
+    tls: { ca: await Deno.readTextFile(`${dir}/ca.pem`) },
+  });
+  const rs = await client.execute("SELECT release_version FROM system.local");
+  console.log(rs.first()?.release_version, rs.info.queriedHost);
+  await client.close();
 }

@@ -260,6 +260,10 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
   }
   const closeTimeout = positiveInt("closeTimeout", o.closeTimeout, 5_000, true);
   const maxRequests = positiveInt("maxRequestsPerConnection", o.maxRequestsPerConnection, 2048);
+  // The protocol's stream ids are signed 16-bit: 32768 per connection at most.
+  if (maxRequests > 32_768) {
+    throw new TypeError(`maxRequestsPerConnection must be at most 32768: ${maxRequests}`);
+  }
   return {
     contactPoints: o.contactPoints.map(parseContactPoint),
     localDataCenter: o.localDataCenter,
