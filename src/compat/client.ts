@@ -12,7 +12,7 @@ import {
   ResponseError as NativeResponseError,
 } from "../protocol/server-errors.ts";
 import type { BatchQuery } from "../client/request-options.ts";
-import { type Callback, optionalCallback } from "./callbacks.ts";
+import { type Callback, fail, optionalCallback, succeed } from "./callbacks.ts";
 import {
   type CompatParams,
   preparedParams,
@@ -30,6 +30,14 @@ import {
   resolveOptions,
 } from "./exec-options.ts";
 import { Host, HostMap } from "./hosts.ts";
+import { Metadata } from "./metadata.ts";
+import { ProfileManager } from "./profiles.ts";
+import { type AdaptedLoadBalancingPolicy, ignoredErrors } from "./policies/custom.ts";
+import { type ClientMetrics, DefaultMetrics } from "./metrics.ts";
+import { ExecutionOptionsView, RequestReporter } from "./tracking.ts";
+import { ResultSet as CompatResultSet } from "./types/result-set.ts";
+import { Consistency } from "../protocol/consistency.ts";
+import { ClientState } from "./state.ts";
 import { type ClientOptions, type QueryOptions, toNativeOptions } from "./options.ts";
 import { toResultSet } from "./results.ts";
 import { preloadStream, type ReadableLike, rowStream } from "./stream.ts";
@@ -63,6 +71,13 @@ function execArgs(params: unknown, options: unknown, callback: unknown): Args {
   return [p as Args[0], o as Args[1], cb as Args[2]];
 }
 
+let nativeOf: (client: Client) => NativeClient;
+
+/** Internal: the native client under a compat one (the mapper reads table metadata from it). */
+export function nativeClientOf(client: Client): NativeClient {
+  return nativeOf(client);
+}
+
 /**
  * cassandra-driver's `Client`.
  *
@@ -85,20 +100,50 @@ export class Client extends EventEmitter {
   readonly #converters: RowConverters;
   readonly #defaults: QueryOptions;
   readonly #undefinedAsUnset: boolean;
+  /** The execution profiles, "default" included. */
+  readonly profileManager: ProfileManager;
+  /** The cluster's metadata. */
+  readonly metadata: Metadata;
   #connected = false;
   #connecting: Promise<void> | null = null;
   #shutdown = false;
   #hostObjects = new Map<string, Host>();
+  readonly #adapters: AdaptedLoadBalancingPolicy[] = [];
+  /** The metrics requests are reported to (`options.metrics`, else a `DefaultMetrics`). */
+  readonly metrics: ClientMetrics;
+  readonly #reporter: RequestReporter | undefined;
+
+  static {
+    nativeOf = (c) => c.#native;
+  }
 
   /** Creates a client; it connects on {@link Client.connect} or the first request. */
   constructor(options: ClientOptions) {
     super();
     this.options = options;
-    this.#native = new NativeClient(toNativeOptions(options));
+    const nativeOptions = toNativeOptions(options, this.#adapters);
+    this.metrics = options?.metrics ?? new DefaultMetrics();
+    // Requests are observed only when asked: the native tracker costs every request a little.
+    if (options.requestTracker || options.metrics) {
+      this.#reporter = new RequestReporter(
+        options.requestTracker,
+        this.metrics,
+        (h) => this.#host(h),
+      );
+      nativeOptions.requestTracker = this.#reporter.native();
+    }
+    this.#native = new NativeClient(nativeOptions);
     const enc: EncodingOptions = options.encoding ?? {};
     this.#converters = new RowConverters(enc);
     this.#undefinedAsUnset = enc.useUndefinedAsUnset ?? true;
     this.#defaults = options.queryOptions ?? {};
+    this.profileManager = new ProfileManager(options.profiles, options.policies);
+    this.metadata = new Metadata(this.#native, (h) => this.#host(h));
+    if (options.isMetadataSyncEnabled !== false) {
+      this.#native.on("schemaChange", () => {
+        this.metadata.refreshKeyspaces().catch((e) => this.#log("warning", String(e)));
+      });
+    }
     for (const name of ["hostUp", "hostDown", "hostAdd", "hostRemove"] as const) {
       this.#native.on(name, (h) => {
         const host = this.#host(h);
@@ -137,6 +182,16 @@ export class Client extends EventEmitter {
     this.emit("log", level, "Client", message);
   }
 
+  /** A snapshot of the nodes with open connections and their requests in flight. */
+  getState(): ClientState {
+    return ClientState.from(this.hosts);
+  }
+
+  /** The nodes holding the partition of `token` (routing key bytes) in `keyspace`. */
+  getReplicas(keyspace: string, token: Uint8Array): Host[] {
+    return this.metadata.getReplicas(keyspace, token);
+  }
+
   /** Connects (once; later calls share the first). */
   connect(): Promise<void>;
   /** Connects, then calls `callback`. */
@@ -172,6 +227,12 @@ export class Client extends EventEmitter {
         throw toCompatError(e);
       }
       this.#checkDataCenter();
+      const hosts = this.hosts;
+      for (const a of this.#adapters) await a.init(this, hosts, (h) => this.#host(h));
+      // cassandra-driver has the keyspaces in `metadata.keyspaces` once connected.
+      if (this.options.isMetadataSyncEnabled !== false) {
+        await this.metadata.refreshKeyspaces().catch((e) => this.#log("warning", String(e)));
+      }
       this.#connected = true;
       this.#log("info", "Connected to cluster");
     })().finally(() => {
@@ -182,7 +243,7 @@ export class Client extends EventEmitter {
 
   /** As cassandra-driver, a client needs its local data center named, and it must exist. */
   #checkDataCenter(): void {
-    if (this.options.policies?.loadBalancing !== undefined) return;
+    if (this.profileManager.default.loadBalancing !== undefined) return;
     const dcs = [...new Set(this.#native.hosts.map((h) => h.datacenter).filter((d) => d))];
     const dc = this.options.localDataCenter;
     if (!dc) {
@@ -219,8 +280,19 @@ export class Client extends EventEmitter {
       return Promise.reject(e);
     }
     const opts = pageState === undefined ? r.native : { ...r.native, pagingState: pageState };
+    const rep = this.#reporter;
+    const send = rep === undefined
+      ? () => this.#native.execute(query, values, opts)
+      : () =>
+        rep.start({
+          query,
+          params: Array.isArray(values) || !values || !r.prepare
+            ? values as unknown[] | undefined
+            : Object.values(values),
+          options: new ExecutionOptionsView(r.prepare, undefined, opts),
+        }, () => this.#native.execute(query, values, opts));
     const run = () =>
-      this.#native.execute(query, values, opts).then(
+      send().then(
         (rs) =>
           toResultSet(
             rs,
@@ -229,10 +301,37 @@ export class Client extends EventEmitter {
             onRow as ((n: number, row: unknown) => void) | undefined,
           ),
         (e) => {
+          if (ignoredErrors.has(e)) return this.#ignored(r);
+          // A value that cannot be encoded: cassandra-driver names the statement, as for
+          // server errors.
+          if (e instanceof TypeError) (e as TypeError & { query?: string }).query = query;
           throw toCompatError(e, query);
         },
       );
     return this.#connected ? run() : this.#connect().then(run);
+  }
+
+  /** The answer to an error the retry policy ignored: a result without rows, as cassandra-driver's. */
+  #ignored(r: Resolved): ResultSet {
+    const cl = r.native.consistency ?? this.#defaults.consistency ?? Consistency.LOCAL_ONE;
+    return new CompatResultSet({
+      info: {
+        queriedHost: undefined as unknown as string,
+        triedHosts: {},
+        speculativeExecutions: 0,
+        achievedConsistency: typeof cl === "number" ? cl : Consistency[cl],
+        traceId: undefined,
+        warnings: undefined,
+        customPayload: undefined,
+        isSchemaInAgreement: true,
+      },
+      rows: undefined,
+      rowLength: undefined as unknown as number,
+      columns: null,
+      rawPageState: undefined,
+      pageState: null,
+      nextPageAsync: undefined,
+    });
   }
 
   /** Runs a statement; gives the first page. */
@@ -261,9 +360,9 @@ export class Client extends EventEmitter {
     const [p, o, cb] = execArgs(params, options, callback);
     let r: Resolved;
     try {
-      r = resolveOptions(o, this.#defaults);
+      r = resolveOptions(o, this.#defaults, this.profileManager);
     } catch (e) {
-      if (cb) return cb(e as Error);
+      if (cb) return fail(cb, e);
       return Promise.reject(e);
     }
     return optionalCallback(this.#page(query, p, r, r.native.pagingState), cb);
@@ -296,9 +395,9 @@ export class Client extends EventEmitter {
     const done: Callback<ResultSet> = cb ?? (() => {});
     let r: Resolved;
     try {
-      r = resolveOptions(o as ExecutionOptions | undefined, this.#defaults);
+      r = resolveOptions(o as ExecutionOptions | undefined, this.#defaults, this.profileManager);
     } catch (e) {
-      return done(e as Error);
+      return fail(done, e);
     }
     const onRow = rowCb as RowCallback;
     let total = 0;
@@ -312,8 +411,8 @@ export class Client extends EventEmitter {
           rs.nextPage = () => read(next);
         }
         rs.rowLength = total;
-        done(null, rs);
-      }, (e) => done(e));
+        succeed(done, rs);
+      }, (e) => fail(done, e));
     };
     read(r.native.pagingState);
   }
@@ -325,7 +424,7 @@ export class Client extends EventEmitter {
     options?: ExecutionOptions | null,
     callback?: (err: Error | null) => void,
   ): ReadableLike {
-    const r = resolveOptions(options, this.#defaults);
+    const r = resolveOptions(options, this.#defaults, this.profileManager);
     return rowStream(
       () => this.#page(query, params, r, r.native.pagingState),
       (rs) => {
@@ -365,7 +464,7 @@ export class Client extends EventEmitter {
     try {
       if (!Array.isArray(queries)) throw new ArgumentError("Queries should be an Array");
       if (queries.length === 0) throw new ArgumentError("Queries array should not be empty");
-      r = resolveOptions(options, this.#defaults);
+      r = resolveOptions(options, this.#defaults, this.profileManager);
       items = queries.map((q) => {
         const query = typeof q === "string" ? q : q?.query;
         if (typeof query !== "string") {
@@ -380,10 +479,19 @@ export class Client extends EventEmitter {
     } catch (e) {
       return Promise.reject(e);
     }
+    const bo = batchOptionsOf(r, options ?? {});
+    const rep = this.#reporter;
+    const send = rep === undefined ? () => this.#native.batch(items, bo) : () =>
+      rep.start({
+        query: queries as BatchStatement[],
+        params: null,
+        options: new ExecutionOptionsView(r.prepare, bo.type, r.native),
+      }, () => this.#native.batch(items, bo));
     const run = () =>
-      this.#native.batch(items, batchOptionsOf(r, options ?? {})).then(
+      send().then(
         (rs) => toResultSet(rs, this.#converters, undefined),
         (e) => {
+          if (ignoredErrors.has(e)) return this.#ignored(r);
           throw toCompatError(e);
         },
       );
@@ -396,6 +504,7 @@ export class Client extends EventEmitter {
   shutdown(callback: (err: Error | null) => void): void;
   shutdown(callback?: (err: Error | null) => void): Promise<void> | void {
     this.#shutdown = true;
+    this.options.requestTracker?.shutdown();
     const p = this.#native.close().then(() => {
       this.#connected = false;
       this.#log("info", "Client shutdown");

@@ -10,10 +10,14 @@ import { fromHex } from "./buffer.ts";
 import { ArgumentError } from "./errors.ts";
 import type { TypeHint } from "./convert-in.ts";
 import type { QueryOptions } from "./options.ts";
+import type { ExecutionProfile, ProfileManager } from "./profiles.ts";
 import { bigIntFromLong, Long } from "./types/long.ts";
 
 /** Options of `execute`, `eachRow`, `stream` and `batch`. */
-export type ExecutionOptions = QueryOptions;
+export type ExecutionOptions = Omit<QueryOptions, "executionProfile"> & {
+  /** The profile of the request: its name or the profile itself. Default "default". */
+  executionProfile?: string | ExecutionProfile;
+};
 
 /** What the compat client needs of one request's options. */
 export interface Resolved {
@@ -48,17 +52,26 @@ function timestampOf(t: unknown): bigint | undefined {
   throw new ArgumentError("timestamp must be a Number or a Long");
 }
 
-/** Merges `options` over the client defaults and maps them. */
+/**
+ * Merges `options` over the client defaults and maps them: a request's own consistency, serial
+ * consistency and read timeout come first, then its profile's, then the client's.
+ */
 export function resolveOptions(
   options: ExecutionOptions | null | undefined,
   defaults: QueryOptions,
+  profiles?: ProfileManager,
 ): Resolved {
   if (options !== null && options !== undefined && typeof options !== "object") {
     throw new ArgumentError("Options must be an object");
   }
-  const o: QueryOptions = options ? { ...defaults, ...options } : defaults;
-  if (o.executionProfile !== undefined && o.executionProfile !== "default") {
-    throw new ArgumentError(`Execution profile "${o.executionProfile}" not found`);
+  const raw: ExecutionOptions = options ?? {};
+  const profile = profiles?.get(raw.executionProfile ?? defaults.executionProfile);
+  const o: ExecutionOptions = options || profile ? { ...defaults, ...options } : defaults;
+  if (profile !== undefined) {
+    o.consistency = raw.consistency ?? profile.consistency ?? defaults.consistency;
+    o.serialConsistency = raw.serialConsistency ?? profile.serialConsistency ??
+      defaults.serialConsistency;
+    o.readTimeout = raw.readTimeout ?? profile.readTimeout ?? defaults.readTimeout;
   }
   // Only the options that are set: most requests set one or two.
   const native: ExecuteOptions = { prepare: !!o.prepare };

@@ -45,6 +45,17 @@ export class Host extends EventEmitter {
     return this.isUp();
   }
 
+  /** Requests in flight on the node. */
+  getInFlight(): number {
+    return this.#info()?.inFlight ?? 0;
+  }
+
+  /** Open connections to the node (the native host counts them; 0 when it does not say). */
+  getOpenConnections(): number {
+    const info = this.#info() as (HostInfo & { openConnections?: number }) | undefined;
+    return info?.openConnections ?? 0;
+  }
+
   /** The version as numbers ([5, 0, 9]). */
   getCassandraVersion(): number[] {
     if (!this.cassandraVersion) return [];

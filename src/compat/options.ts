@@ -11,6 +11,17 @@ import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
 import { nativeLoadBalancing, nativeRetry } from "./policies/native.ts";
 import { NotSupportedError } from "./errors.ts";
+import type { AdaptedLoadBalancingPolicy } from "./policies/custom.ts";
+import type { ExecutionProfile } from "./profiles.ts";
+import type { RequestTracker } from "./tracker.ts";
+import type { ClientMetrics } from "./metrics.ts";
+import {
+  type AddressTranslator,
+  nativeOthers,
+  type ReconnectionPolicy,
+  type SpeculativeExecutionPolicy,
+  type TimestampGenerator,
+} from "./policies/others.ts";
 
 /** Default execution options of every request (`queryOptions`). */
 export interface QueryOptions {
@@ -46,7 +57,7 @@ export interface QueryOptions {
   timestamp?: number | { toString(): string };
   /** Custom payload. */
   customPayload?: Record<string, Uint8Array>;
-  /** Execution profile name (profiles are not supported yet). */
+  /** The execution profile of requests that name none. */
   executionProfile?: string;
   /** The page to start at (hex string or bytes). */
   pageState?: string | Uint8Array;
@@ -127,14 +138,14 @@ export interface ClientOptions {
     loadBalancing?: LoadBalancingPolicy;
     /** What to do after a failure. */
     retry?: RetryPolicy;
-    /** Not supported yet. */
-    reconnection?: unknown;
-    /** Not supported yet. */
-    addressResolution?: unknown;
-    /** Not supported yet. */
-    speculativeExecution?: unknown;
-    /** Not supported yet. */
-    timestampGeneration?: unknown;
+    /** Delays between reconnection attempts to a node that is down. */
+    reconnection?: ReconnectionPolicy;
+    /** Node address translation (a translator that calls back at once). */
+    addressResolution?: AddressTranslator;
+    /** Further executions of slow idempotent requests. */
+    speculativeExecution?: SpeculativeExecutionPolicy;
+    /** Client-side write timestamps (none given: the server's clock). */
+    timestampGeneration?: TimestampGenerator | null;
   };
   /** Default execution options. */
   queryOptions?: QueryOptions;
@@ -148,8 +159,12 @@ export interface ClientOptions {
   rePrepareOnUp?: boolean;
   /** Kept for compatibility. */
   maxPrepared?: number;
-  /** Not supported yet. */
-  profiles?: unknown[];
+  /** Observes every response (`tracker.RequestLogger` or a `tracker.RequestTracker` subclass). */
+  requestTracker?: RequestTracker;
+  /** Where responses, errors and retries are counted (a `metrics.ClientMetrics`). */
+  metrics?: ClientMetrics;
+  /** Execution profiles (`new ExecutionProfile(name, options)`). */
+  profiles?: ExecutionProfile[];
   /** Application name (not sent yet). */
   applicationName?: string;
   /** Application version (not sent yet). */
@@ -162,8 +177,14 @@ function pem(v: string | Uint8Array): string {
   return typeof v === "string" ? v : new TextDecoder().decode(v);
 }
 
-/** The native options for cassandra-driver's; throws TypeError where cassandra-driver does. */
-export function toNativeOptions(o: ClientOptions): NativeOptions {
+/**
+ * The native options for cassandra-driver's; throws TypeError where cassandra-driver does.
+ * Adapters of users' own load-balancing policies are added to `adapters`.
+ */
+export function toNativeOptions(
+  o: ClientOptions,
+  adapters: AdaptedLoadBalancingPolicy[] = [],
+): NativeOptions {
   if (!o || typeof o !== "object") throw new TypeError("Client options are required");
   const cps = o.contactPoints;
   if (!Array.isArray(cps) || cps.length === 0) {
@@ -201,8 +222,12 @@ export function toNativeOptions(o: ClientOptions): NativeOptions {
   const ssl = o.sslOptions;
   const q = o.queryOptions ?? {};
   const core = o.pooling?.coreConnectionsPerHost?.[0];
-  const lbp = o.policies?.loadBalancing;
-  const retry = o.policies?.retry;
+  // The "default" profile's policies stand in for the client's, as cassandra-driver's do.
+  const base = Array.isArray(o.profiles)
+    ? o.profiles.find((p) => p?.name === "default")
+    : undefined;
+  const lbp = o.policies?.loadBalancing ?? base?.loadBalancing;
+  const retry = o.policies?.retry ?? base?.retry;
   const wait = o.protocolOptions?.maxSchemaAgreementWaitSeconds;
   const out: NativeOptions = {
     contactPoints,
@@ -221,8 +246,11 @@ export function toNativeOptions(o: ClientOptions): NativeOptions {
     serialConsistency: q.serialConsistency as ConsistencyLevel | undefined,
     maxSchemaAgreementWait: wait === undefined ? undefined : wait * 1000,
     schemaMetadata: o.isMetadataSyncEnabled,
-    loadBalancing: lbp === undefined ? undefined : nativeLoadBalancing(lbp, o.localDataCenter),
+    loadBalancing: lbp === undefined
+      ? undefined
+      : nativeLoadBalancing(lbp, o.localDataCenter, adapters),
     retry: retry === undefined ? undefined : nativeRetry(retry),
+    ...nativeOthers(o.policies ?? {}),
   };
   if (ssl) {
     const ca = ssl.ca === undefined ? undefined : (Array.isArray(ssl.ca) ? ssl.ca : [ssl.ca]);

@@ -20,6 +20,12 @@ export interface ReadableLike {
   emit(event: string, ...args: unknown[]): boolean;
   /** The number of listeners of an event. */
   listenerCount(event: string): number;
+  /** Listens to an event ("data", "readable", "end", "error"). */
+  // deno-lint-ignore no-explicit-any
+  on(event: string, listener: (...args: any[]) => void): this;
+  /** The next row, or null when none is buffered (typed `any`, as a row's columns are). */
+  // deno-lint-ignore no-explicit-any
+  read(): any;
 }
 
 type ReadableClass = new (options: { objectMode: boolean; read(): void }) => ReadableLike;

@@ -12,6 +12,7 @@ import { Client } from "../../mod.ts";
 import { ensureCassandra } from "../support/cassandra.ts";
 import { program } from "./program.ts";
 import { programOptions } from "./program-options.ts";
+import { programCluster } from "./program-cluster.ts";
 
 function keyspaceName(tag: string): string {
   return `compat_${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
@@ -29,15 +30,19 @@ Deno.test({
       keyspaceName("cql"),
       keyspaceName("cdo"),
       keyspaceName("cqlo"),
+      keyspaceName("cdc"),
+      keyspaceName("cqlc"),
     ];
     try {
       const expected = [
         ...await program({ cassandra: cassandraDriver, contact, keyspace: kss[0] }),
         ...await programOptions({ cassandra: cassandraDriver, contact, keyspace: kss[2] }),
+        ...await programCluster({ cassandra: cassandraDriver, contact, keyspace: kss[4] }),
       ];
       const actual = [
         ...await program({ cassandra: compat, contact, keyspace: kss[1] }),
         ...await programOptions({ cassandra: compat, contact, keyspace: kss[3] }),
+        ...await programCluster({ cassandra: compat, contact, keyspace: kss[5] }),
       ];
       const diffs: string[] = [];
       for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
@@ -59,7 +64,10 @@ Deno.test({
       if (expected.length < 40) throw new Error(`transcript too short: ${expected.length} lines`);
     } finally {
       const admin = new Client({ contactPoints: [contact], localDataCenter: "datacenter1" });
-      for (const ks of kss) await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+      // programCluster also makes `<keyspace>_rf3`.
+      for (const ks of kss.flatMap((k) => [k, `${k}_rf3`])) {
+        await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+      }
       await admin.close();
     }
   },

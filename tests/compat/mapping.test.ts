@@ -8,6 +8,11 @@ import { toNativeOptions } from "../../src/compat/options.ts";
 import { toCompatError } from "../../src/compat/errors.ts";
 import { batchOptionsOf, resolveOptions } from "../../src/compat/exec-options.ts";
 import { nativeLoadBalancing, nativeRetry } from "../../src/compat/policies/native.ts";
+import {
+  type AdaptedLoadBalancingPolicy,
+  AdaptedRetryPolicy,
+} from "../../src/compat/policies/custom.ts";
+import { ExecutionProfile, ProfileManager } from "../../src/compat/profiles.ts";
 import { auth, errors, EventEmitter, policies, types } from "../../src/compat/mod.ts";
 import { toNativeAuthProvider } from "../../src/compat/auth.ts";
 import { NoHostAvailableError, RequestTimeoutError } from "../../src/errors.ts";
@@ -151,10 +156,22 @@ Deno.test("compat execution options", () => {
   assertEquals(batchOptionsOf(d, { logged: false }).type, "unlogged");
   assertEquals(batchOptionsOf(d, { counter: true }).type, "counter");
   assertEquals(batchOptionsOf(d, {}).type, "logged");
-  assertThrows(() => resolveOptions({ executionProfile: "x" }, {}), errors.ArgumentError);
+  // Profiles: the request's own options first, then its profile's, then queryOptions.
+  const pm = new ProfileManager([
+    new ExecutionProfile("default", { consistency: 6 }),
+    new ExecutionProfile("p", { consistency: 1, readTimeout: 70 }),
+  ]);
+  assertEquals(resolveOptions(undefined, { consistency: 4 }, pm).native.consistency, 6);
+  const p = resolveOptions({ executionProfile: "p" }, { readTimeout: 9 }, pm);
+  assertEquals([p.native.consistency, p.native.timeout], [1, 70]);
+  assertEquals(
+    resolveOptions({ executionProfile: "p", consistency: 2 }, {}, pm).native.consistency,
+    2,
+  );
+  assertThrows(() => resolveOptions({ executionProfile: "x" }, {}, pm), errors.ArgumentError);
 });
 
-Deno.test("compat policies map onto native ones; custom subclasses are refused", () => {
+Deno.test("compat policies map onto native ones; custom subclasses are adapted", () => {
   const lb = policies.loadBalancing;
   assert(
     nativeLoadBalancing(new lb.TokenAwarePolicy(new lb.DCAwareRoundRobinPolicy()), "dc1") instanceof
@@ -171,7 +188,18 @@ Deno.test("compat policies map onto native ones; custom subclasses are refused",
     nativeLoadBalancing(policies.defaultLoadBalancingPolicy(), "dc1") instanceof TokenAwarePolicy,
   );
   class Mine extends lb.LoadBalancingPolicy {}
-  assertThrows(() => nativeLoadBalancing(new Mine(), undefined), errors.NotSupportedError);
+  const adapters: AdaptedLoadBalancingPolicy[] = [];
+  const mine = nativeLoadBalancing(new lb.TokenAwarePolicy(new Mine()), undefined, adapters);
+  assert(mine instanceof TokenAwarePolicy);
+  assertEquals(adapters.length, 1);
+  class MyRetry extends policies.retry.RetryPolicy {}
+  assert(nativeRetry(new MyRetry()) instanceof AdaptedRetryPolicy);
+  // The "default" profile's retry policy is the client's when `policies` names none.
+  const viaProfile = toNativeOptions({
+    contactPoints: ["h"],
+    profiles: [new ExecutionProfile("default", { retry: new MyRetry() })],
+  });
+  assert(viaProfile.retry instanceof AdaptedRetryPolicy);
   assert(nativeRetry(policies.defaultRetryPolicy()) instanceof DefaultRetryPolicy);
   const fall = nativeRetry(new policies.retry.FallthroughRetryPolicy());
   const ctx = { error: new Error("x"), idempotent: true, retries: 0 };

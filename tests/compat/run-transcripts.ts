@@ -9,20 +9,25 @@ import cassandraDriver from "cassandra-driver";
 import compat from "../../src/compat/mod.ts";
 import { program } from "./program.ts";
 import { programOptions } from "./program-options.ts";
+import { programCluster } from "./program-cluster.ts";
 
 const contact = (globalThis as any).process.argv[2] ?? "127.0.0.1:9042";
 const tag = `${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-const kss = [`bun_cd_${tag}`, `bun_cql_${tag}`, `bun_cdo_${tag}`, `bun_cqlo_${tag}`];
+const kss = ["cd", "cql", "cdo", "cqlo", "cdc", "cqlc"].map((k) => `compat_rt_${k}_${tag}`);
 const expected = [
   ...await program({ cassandra: cassandraDriver, contact, keyspace: kss[0] }),
   ...await programOptions({ cassandra: cassandraDriver, contact, keyspace: kss[2] }),
+  ...await programCluster({ cassandra: cassandraDriver, contact, keyspace: kss[4] }),
 ];
 const actual = [
   ...await program({ cassandra: compat, contact, keyspace: kss[1] }),
   ...await programOptions({ cassandra: compat, contact, keyspace: kss[3] }),
+  ...await programCluster({ cassandra: compat, contact, keyspace: kss[5] }),
 ];
 const admin = new compat.Client({ contactPoints: [contact], localDataCenter: "datacenter1" });
-for (const ks of kss) await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+for (const ks of kss.flatMap((k) => [k, `${k}_rf3`])) {
+  await admin.execute(`DROP KEYSPACE IF EXISTS ${ks}`).catch(() => {});
+}
 await admin.shutdown();
 const diffs = [];
 for (let i = 0; i < Math.max(expected.length, actual.length); i++) {

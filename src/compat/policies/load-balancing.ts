@@ -4,9 +4,49 @@
  *
  * @module
  */
+import type { Host, HostMap } from "../hosts.ts";
 
-/** Base of the load-balancing policies. Users' own subclasses are not adapted yet. */
-export class LoadBalancingPolicy {}
+/** An iterator of hosts, as `newQueryPlan` gives one. */
+export type HostIterator = Iterator<Host>;
+
+/**
+ * Base of the load-balancing policies. The built-in ones are mapped onto native policies; any
+ * other subclass is adapted (see `custom.ts`): `init` is called on connect, `newQueryPlan` for
+ * every request (it must call back at once: the native plan is synchronous) and `getDistance`
+ * leaves out the nodes it calls ignored.
+ */
+export class LoadBalancingPolicy {
+  /** The client, after `init`. */
+  client: unknown;
+  /** The client's hosts, after `init`. */
+  hosts: HostMap | undefined;
+
+  /** Called once on connect with the client and its hosts. */
+  init(client: unknown, hosts: HostMap, callback: (err?: Error | null) => void): void {
+    this.client = client;
+    this.hosts = hosts;
+    callback();
+  }
+
+  /** Every node is local (a `types.distance` value). */
+  getDistance(_host: Host): number {
+    return 0;
+  }
+
+  /** The nodes to try for one request, best first, passed to `callback`. */
+  newQueryPlan(
+    _keyspace: string | undefined,
+    _executionOptions: unknown,
+    callback: (err: Error | null, plan?: HostIterator) => void,
+  ): void {
+    callback(new Error("You must implement a query plan for the LoadBalancingPolicy class"));
+  }
+
+  /** The policy's options. */
+  getOptions(): Map<string, unknown> {
+    return new Map();
+  }
+}
 
 /** Round robin over every node. */
 export class RoundRobinPolicy extends LoadBalancingPolicy {}

@@ -14,7 +14,7 @@ import {
   type RetryPolicy as NativeRetryPolicy,
 } from "../../client/policies/retry.ts";
 import { ResponseError, WriteTimeoutError } from "../../protocol/server-errors.ts";
-import { NotSupportedError } from "../errors.ts";
+import { AdaptedLoadBalancingPolicy, AdaptedRetryPolicy } from "./custom.ts";
 import {
   AllowListPolicy,
   DCAwareRoundRobinPolicy,
@@ -25,10 +25,14 @@ import {
 } from "./load-balancing.ts";
 import { FallthroughRetryPolicy, IdempotenceAwareRetryPolicy, RetryPolicy } from "./retry.ts";
 
-/** The native load-balancing policy; `localDc` is the client's `localDataCenter`. */
+/**
+ * The native load-balancing policy; `localDc` is the client's `localDataCenter`. A user's own
+ * policy is adapted, and the adapter added to `adapters` (the client binds it on connect).
+ */
 export function nativeLoadBalancing(
   p: LoadBalancingPolicy,
   localDc: string | undefined,
+  adapters: AdaptedLoadBalancingPolicy[] = [],
 ): NativeLbp {
   switch (p.constructor) {
     case RoundRobinPolicy:
@@ -37,20 +41,23 @@ export function nativeLoadBalancing(
       return new NativeRoundRobin((p as DCAwareRoundRobinPolicy).localDc ?? localDc);
     case TokenAwarePolicy:
       return new NativeTokenAware(
-        nativeLoadBalancing((p as TokenAwarePolicy).childPolicy, localDc),
+        nativeLoadBalancing((p as TokenAwarePolicy).childPolicy, localDc, adapters),
       );
     case AllowListPolicy: {
       const a = p as AllowListPolicy;
-      return new NativeAllowList(nativeLoadBalancing(a.childPolicy, localDc), a.allowList);
+      return new NativeAllowList(
+        nativeLoadBalancing(a.childPolicy, localDc, adapters),
+        a.allowList,
+      );
     }
     case DefaultLoadBalancingPolicy:
       return new NativeTokenAware(
         new NativeRoundRobin((p as DefaultLoadBalancingPolicy).localDc ?? localDc),
       );
   }
-  throw new NotSupportedError(
-    `custom load-balancing policies (${p.constructor.name}) are not supported yet`,
-  );
+  const adapter = new AdaptedLoadBalancingPolicy(p);
+  adapters.push(adapter);
+  return adapter;
 }
 
 /** The native retry policy. */
@@ -73,7 +80,5 @@ export function nativeRetry(p: RetryPolicy): NativeRetryPolicy {
       };
     }
   }
-  throw new NotSupportedError(
-    `custom retry policies (${p.constructor.name}) are not supported yet`,
-  );
+  return new AdaptedRetryPolicy(p);
 }

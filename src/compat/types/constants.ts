@@ -22,6 +22,9 @@ export const consistencies = Object.freeze(
   } as const,
 );
 
+/** A consistency level code (the type of `types.consistencies` values, as cassandra-driver names it). */
+export type consistencies = (typeof consistencies)[keyof typeof consistencies];
+
 /** The server's name of each consistency level code. */
 export const consistencyToString: Readonly<Record<number, string>> = Object.freeze({
   0: "ANY",
@@ -118,6 +121,8 @@ export const dataTypeNames: Readonly<Record<number, string>> = Object.freeze(
 
 /** Host distances, as load-balancing policies give them. */
 export const distance = Object.freeze({ local: 0, remote: 1, ignored: 2 } as const);
+/** A distance code (the type of `types.distance` values). */
+export type distance = (typeof distance)[keyof typeof distance];
 
 /** Server error codes by name. */
 export const responseErrorCodes = Object.freeze(

@@ -57,8 +57,11 @@ export class ResultSet implements Iterable<Row>, AsyncIterable<Row> {
   rowLength: number;
   /** The columns, or null for results without rows. */
   columns: ColumnInfo[] | null;
-  /** Where the next page starts (hex), or null on the last page. */
-  pageState: string | null;
+  /**
+   * Where the next page starts (hex), or null on the last page (declared `string`, as
+   * cassandra-driver declares it).
+   */
+  pageState: string;
   /** In `eachRow` results: fetches the next page through the same callbacks. */
   nextPage: (() => void) | undefined;
   // Private fields behind prototype getters: not enumerable (as cassandra-driver defines them),
@@ -72,7 +75,7 @@ export class ResultSet implements Iterable<Row>, AsyncIterable<Row> {
     this.rows = init.rows as Row[];
     this.rowLength = init.rowLength;
     this.columns = init.columns;
-    this.pageState = init.pageState;
+    this.pageState = init.pageState as string;
     this.nextPage = undefined;
     this.#nextPageAsync = init.nextPageAsync;
     this.#rawPageState = init.rawPageState;
@@ -93,9 +96,12 @@ export class ResultSet implements Iterable<Row>, AsyncIterable<Row> {
     return this.#rawPageState;
   }
 
-  /** The first row, or null. */
-  first(): Row | null {
-    return this.rows && this.rows.length ? this.rows[0] : null;
+  /**
+   * The first row, or null when there is none. Declared `Row`, as cassandra-driver declares it,
+   * so that code checked against its declarations (`rs.first().name`) checks against these.
+   */
+  first(): Row {
+    return (this.rows && this.rows.length ? this.rows[0] : null) as Row;
   }
 
   /** The paging state (hex), or null. */

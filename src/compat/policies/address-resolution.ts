@@ -1,0 +1,6 @@
+/**
+ * `policies.addressResolution`: translation of the addresses nodes report.
+ *
+ * @module
+ */
+export { AddressTranslator, EC2MultiRegionTranslator } from "./others.ts";

@@ -1,0 +1,10 @@
+/**
+ * `policies.speculativeExecution`: further executions of slow idempotent requests.
+ *
+ * @module
+ */
+export {
+  ConstantSpeculativeExecutionPolicy,
+  NoSpeculativeExecutionPolicy,
+  SpeculativeExecutionPolicy,
+} from "./others.ts";

@@ -1,0 +1,6 @@
+/**
+ * `policies.timestampGeneration`: client-side write timestamps.
+ *
+ * @module
+ */
+export { MonotonicTimestampGenerator, TimestampGenerator } from "./others.ts";

@@ -1,0 +1,105 @@
+/**
+ * Execution profiles: named sets of request options (`profiles` of the client options, the
+ * `executionProfile` execution option), as cassandra-driver has them.
+ *
+ * @module
+ */
+import { ArgumentError } from "./errors.ts";
+import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
+import type { RetryPolicy } from "./policies/retry.ts";
+
+/** The options of one profile. */
+export interface ExecutionProfileOptions {
+  /** Consistency level (a `types.consistencies` code). */
+  consistency?: number;
+  /** Serial consistency of conditional statements. */
+  serialConsistency?: number;
+  /** Milliseconds to wait for each answer. */
+  readTimeout?: number;
+  /** Load balancing: only the client's (the default profile's) policy routes requests. */
+  loadBalancing?: LoadBalancingPolicy;
+  /** Retry: only the client's (the default profile's) policy decides. */
+  retry?: RetryPolicy;
+  /** DSE graph options: kept, never used (graph is not offered). */
+  graphOptions?: Record<string, unknown>;
+}
+
+/**
+ * A named set of request options, picked per request by `executionProfile` (its name or the
+ * profile itself). A request's own options come first, then its profile's, then the client's
+ * `queryOptions`.
+ */
+export class ExecutionProfile {
+  /** The profile's name ("default" is the profile of requests that name none). */
+  readonly name: string;
+  /** Consistency level. */
+  consistency: number | undefined;
+  /** Serial consistency. */
+  serialConsistency: number | undefined;
+  /** Milliseconds to wait for each answer. */
+  readTimeout: number | undefined;
+  /** Load-balancing policy. */
+  loadBalancing: LoadBalancingPolicy | undefined;
+  /** Retry policy. */
+  retry: RetryPolicy | undefined;
+  /** Graph options (kept, not used). */
+  graphOptions: Record<string, unknown>;
+
+  /** A profile named `name`. */
+  constructor(name: string, options?: ExecutionProfileOptions) {
+    if (typeof name !== "string") throw new TypeError("Execution profile name must be a string");
+    const o = options ?? {};
+    const g = o.graphOptions ?? {};
+    this.name = name;
+    this.consistency = o.consistency;
+    this.loadBalancing = o.loadBalancing;
+    this.readTimeout = o.readTimeout;
+    this.retry = o.retry;
+    this.serialConsistency = o.serialConsistency;
+    this.graphOptions = {
+      language: g.language,
+      results: g.results,
+      name: g.name,
+      readConsistency: g.readConsistency,
+      source: g.source,
+      writeConsistency: g.writeConsistency,
+    };
+  }
+}
+
+/** The client's profiles by name, with a "default" one always there. */
+export class ProfileManager {
+  readonly #byName = new Map<string, ExecutionProfile>();
+  readonly #default: ExecutionProfile;
+
+  /** The profiles of the client options; the client's policies fill the default's gaps. */
+  constructor(
+    profiles: readonly ExecutionProfile[] | undefined,
+    policies?: { loadBalancing?: LoadBalancingPolicy; retry?: RetryPolicy },
+  ) {
+    for (const p of profiles ?? []) this.#byName.set(p.name, p);
+    let d = this.#byName.get("default");
+    if (d === undefined) this.#byName.set("default", d = new ExecutionProfile("default"));
+    d.loadBalancing ??= policies?.loadBalancing;
+    d.retry ??= policies?.retry;
+    this.#default = d;
+  }
+
+  /** The default profile. */
+  get default(): ExecutionProfile {
+    return this.#default;
+  }
+
+  /** Every profile. */
+  all(): ExecutionProfile[] {
+    return [...this.#byName.values()];
+  }
+
+  /** The profile a request names (`undefined`: the default); throws for an unknown name. */
+  get(name: string | ExecutionProfile | undefined | null): ExecutionProfile {
+    if (name instanceof ExecutionProfile) return name;
+    const p = name ? this.#byName.get(name) : this.#default;
+    if (p === undefined) throw new ArgumentError(`Execution profile "${name}" not found`);
+    return p;
+  }
+}
