@@ -184,6 +184,14 @@ interface MutableRule extends ActiveRule {
   applied: Map<number, number>;
 }
 
+/** A request the client still waits for on an open connection: no response passed back yet. */
+export interface Unanswered {
+  readonly node: number;
+  readonly stream: number;
+  readonly opcode: number;
+  readonly statements: readonly string[];
+}
+
 /** A proxy in front of one node. */
 export interface CqlProxy {
   /** 1-based node index. */
@@ -195,6 +203,10 @@ export interface CqlProxy {
   readonly target: { readonly host: string; readonly port: number };
   /** Connections open now. */
   readonly connections: number;
+  /** Connections open now that a "blackhole" reaction silenced (until their client gives up). */
+  readonly blackholed: number;
+  /** Requests on open connections that no response (the node's or the proxy's) answered yet. */
+  readonly unanswered: readonly Unanswered[];
   /** Closes every proxied connection at once. */
   cutAll(): void;
 }
@@ -291,8 +303,8 @@ class Link {
   segmented = false;
   blackholed = false;
   closed = false;
-  /** Statements of requests in flight, by stream, to match their responses. */
-  readonly statements = new Map<number, readonly string[]>();
+  /** Requests the client still waits for, by stream, to match their responses. */
+  readonly unanswered = new Map<number, Unanswered>();
   readonly prepares = new Map<number, string>();
   readonly up: Side;
   readonly down: Side;
@@ -375,10 +387,10 @@ class Link {
       if (opcode === Opcode.Prepare && statements.length === 1) {
         this.prepares.set(stream, statements[0]);
       }
-      this.statements.set(stream, statements);
+      this.unanswered.set(stream, { node: this.node, stream, opcode, statements });
     } else {
-      statements = this.statements.get(stream) ?? [];
-      if (stream >= 0) this.statements.delete(stream);
+      statements = this.unanswered.get(stream)?.statements ?? [];
+      if (stream >= 0) this.unanswered.delete(stream);
       const text = this.prepares.get(stream);
       if (text !== undefined) {
         this.prepares.delete(stream);
@@ -505,6 +517,7 @@ class Link {
         return;
       case "error": {
         const body = errorBody(reaction.error, this.version, executeId);
+        if (s.direction === "request") this.unanswered.delete(stream);
         this.#write(this.down, [this.#errorFrame(stream, body)]);
         return;
       }
@@ -573,6 +586,16 @@ function listen(
         target,
         get connections() {
           return links.size;
+        },
+        get blackholed() {
+          let n = 0;
+          for (const l of links) if (l.blackholed) n++;
+          return n;
+        },
+        get unanswered() {
+          const out: Unanswered[] = [];
+          for (const l of links) out.push(...l.unanswered.values());
+          return out;
         },
         cutAll() {
           for (const l of [...links]) l.close("rst");

@@ -53,7 +53,9 @@ const THROW: RetryDecision = { action: "rethrow" };
  * The decisions DataStax drivers make by default:
  * - read timeout: retry once on the same node when enough replicas answered but the data was
  *   not among them;
- * - write timeout: retry once only for a batch log write;
+ * - write timeout: retry once only for a batch log write of an idempotent batch: the batch
+ *   log write timing out means the batch was not applied yet, but a non-idempotent write is
+ *   never sent twice after a timeout (it may still be replayed from the log);
  * - unavailable: try the next node once (its view of the cluster may differ);
  * - overloaded or bootstrapping node: the request did not run there, so try the next node;
  * - connection lost, request timed out, server error: try the next node only when the request
@@ -66,7 +68,7 @@ export class DefaultRetryPolicy implements RetryPolicy {
       return retries === 0 && error.received >= error.blockFor && !error.dataPresent ? SAME : THROW;
     }
     if (error instanceof WriteTimeoutError) {
-      return retries === 0 && error.writeType === "BATCH_LOG" ? SAME : THROW;
+      return idempotent && retries === 0 && error.writeType === "BATCH_LOG" ? SAME : THROW;
     }
     if (error instanceof UnavailableError) return retries === 0 ? NEXT : THROW;
     if (error instanceof OverloadedError || error instanceof IsBootstrappingError) return NEXT;
