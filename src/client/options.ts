@@ -133,7 +133,9 @@ export interface ClientOptions {
    * frame, a node that dropped the request) would hold its id forever. Past the limit the
    * connection finishes what it carries, closes, and the pool opens a fresh one, as
    * cassandra-driver's `defunctReadTimeoutThreshold` does. Default: a quarter of
-   * `maxRequestsPerConnection`, at most 64.
+   * `maxRequestsPerConnection`, at most 64. Below the limit, a connection is replaced too once
+   * one such answer is missing for four heartbeat intervals (2 minutes by default): longer
+   * than Cassandra works on any request.
    */
   maxOrphanedRequests?: number;
   /**

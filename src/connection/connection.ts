@@ -607,10 +607,14 @@ export class Connection {
   #giveUp(pending: Pending, error: Error): void {
     if (pending.done) return;
     if (pending.queued) this.#queueDead++;
-    else if (++this.#orphans >= this.#maxOrphans && this.#state === State.Ready) {
-      // Ids whose answers may never come (a lost frame, a dropped request): a fresh
-      // connection gets the full count back, this one finishes what it carries.
-      this.close().catch(() => {});
+    else {
+      // From now on `deadline` is when it was given up on (see #staleOrphan).
+      pending.deadline = Date.now();
+      if (++this.#orphans >= this.#maxOrphans && this.#state === State.Ready) {
+        // Ids whose answers may never come (a lost frame, a dropped request): a fresh
+        // connection gets the full count back, this one finishes what it carries.
+        this.close().catch(() => {});
+      }
     }
     this.#settle(pending);
     rejectRequest(pending, error);
@@ -693,6 +697,10 @@ export class Connection {
     this.#heartbeat = setTimeout(() => {
       this.#heartbeat = undefined;
       if (this.#state !== State.Ready) return;
+      if (this.#orphans > 0 && this.#staleOrphan(interval)) {
+        this.close().catch(() => {});
+        return;
+      }
       const idle = Date.now() - this.#lastRead;
       if (idle < interval) {
         this.#scheduleHeartbeat();
@@ -713,6 +721,22 @@ export class Connection {
       );
     }, interval);
     unrefTimer(this.#heartbeat);
+  }
+
+  /**
+   * Whether an answer given up on is missing for longer than the server could still be working
+   * on it (four heartbeat intervals, two minutes by default; Cassandra's own longest timeout, for
+   * TRUNCATE, is one): then it was lost, and its stream id would stay taken for good.
+   */
+  #staleOrphan(interval: number): boolean {
+    const before = Date.now() - 4 * interval;
+    const pending = this.#pending;
+    const n = this.#ids.highWater;
+    for (let i = 0; i < n; i++) {
+      const p = pending[i];
+      if (p !== undefined && p.done && p.deadline <= before) return true;
+    }
+    return false;
   }
 
   #onSocketClose(error?: Error): void {

@@ -328,3 +328,54 @@ Deno.test("connection: answers that never come (dropped) past maxOrphans close i
     await px.close();
   }
 });
+
+Deno.test("connection: one answer missing for four heartbeat intervals retires the connection", async () => {
+  const node = await ensureCassandra();
+  const px = await startCqlProxies([{ host: node.host, port: node.port }]);
+  const tag = `stale_${crypto.randomUUID().replaceAll("-", "")}`;
+  let closedWith: Error | undefined | null = null;
+  const conn = await Connection.open({
+    host: px.proxies[0].host,
+    port: px.proxies[0].port,
+    transport,
+    heartbeatInterval: 100,
+    onClose: (e) => closedWith = e,
+  });
+  try {
+    px.add({ when: { direction: "response", statement: tag }, then: { kind: "drop" } });
+    const lost = query(`SELECT key FROM system.local /* ${tag} */`);
+    await assertRejects(() => conn.send(lost, () => 1, { timeout: 100 }), RequestTimeoutError);
+    assert(conn.open, "one orphan, just given up on: still open");
+    const until = Date.now() + 5_000;
+    while (closedWith === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assertEquals(closedWith, undefined, "closed gracefully by the heartbeat");
+  } finally {
+    conn.destroy();
+    await px.close();
+  }
+});
+
+Deno.test("connection: a late answer frees its id, and the connection stays", async () => {
+  const node = await ensureCassandra();
+  const px = await startCqlProxies([{ host: node.host, port: node.port }]);
+  const tag = `late_${crypto.randomUUID().replaceAll("-", "")}`;
+  const conn = await Connection.open({
+    host: px.proxies[0].host,
+    port: px.proxies[0].port,
+    transport,
+    heartbeatInterval: 100,
+  });
+  try {
+    px.add({ when: { direction: "response", statement: tag }, then: { kind: "delay", ms: 300 } });
+    const late = query(`SELECT key FROM system.local /* ${tag} */`);
+    await assertRejects(() => conn.send(late, () => 1, { timeout: 100 }), RequestTimeoutError);
+    assertEquals(conn.inFlight, 1, "its id waits for the answer");
+    await new Promise((r) => setTimeout(r, 1_000));
+    assertEquals(conn.inFlight, 0, "the late answer freed it");
+    assert(conn.open, "nothing was lost: the connection stays");
+    assertEquals(await conn.send(query("SELECT key FROM system.local"), () => "ok"), "ok");
+  } finally {
+    conn.destroy();
+    await px.close();
+  }
+});
