@@ -16,6 +16,8 @@
  *                                     and select at 1 and 512 and both blob cells (driver-bound:
  *                                     select at 512 and scan), run at least 3 times, in rotated
  *                                     order, and report the median round)
+ *   --merge                           a filtered run's rows replace those cells in latest.json
+ *                                     (the other cells stay) instead of going to -filtered.json
  *   --cql-protocol=4                  our driver on protocol v4 (as the other contenders speak)
  *                                     instead of the highest the server offers; a filtered run
  *   --nodes=3 (or --nodes 3)          routing on a cluster: a bench cluster of three nodes of its
@@ -50,6 +52,9 @@
  * operations and its latencies are per page. CPU is the process's user+sys over the window;
  * peak RSS is VmHWM at the end. JS workers get all of this from bench/workers/harness.mjs:
  * build an `op(loop, n) => Promise<number>` and call `emit(await runLoops(job, op))`.
+ * Native contenders are binaries run as `<binary> '<job json>'` (runtime `rust`: bench/rust/, the
+ * scylla crate; `go`: bench/go/, gocql v2), built when missing by nativeSetup(), which also
+ * installs @lambda-group/scylladb (napi) into bench/node_modules; all three are gitignored.
  * bench/workers/cql.mjs is the worker of our own driver; on Node it imports the npm build in
  * dist/, which this script builds first (`npm run build`).
  *
@@ -82,7 +87,7 @@ export interface ResultRow {
   peak_rss_mb: number;
 }
 
-type Runtime = "node" | "deno" | "bun" | "python";
+type Runtime = "node" | "deno" | "bun" | "python" | "rust" | "go";
 
 interface Contender {
   driver: string;
@@ -106,6 +111,13 @@ const DENO = `${ROOT}node_modules/.bin/deno`;
 const BUN = `${ROOT}node_modules/.bin/bun`;
 const PYTHON = `${HERE}.venv/bin/python`;
 
+/** The scylla-rust worker's release binary (built by {@link nativeSetup}). */
+const RUST_WORKER = "rust/target/release/scylla-bench-worker";
+/** The gocql worker's binary (built by {@link nativeSetup}). */
+const GO_WORKER = "go/gocql-worker";
+/** The napi driver, installed into bench/node_modules (gitignored) when missing. */
+const LAMBDA_PACKAGE = "@lambda-group/scylladb@0.7.1";
+
 const CONTENDERS: Contender[] = [
   { driver: "cql", runtimes: ["node", "deno", "bun"], script: "workers/cql.mjs", replay: true },
   {
@@ -122,6 +134,30 @@ const CONTENDERS: Contender[] = [
     runtimes: ["bun", "deno", "node"],
     script: "workers/ceiling.ts",
     replay: true,
+  },
+  // Our driver on protocol v4, the one scylla-rust and lambda-scylladb speak: every pair is then
+  // also compared on equal protocol (on Cassandra 5, v4 costs the server more for some workloads).
+  {
+    driver: "cql-v4",
+    runtimes: ["node", "deno", "bun"],
+    script: "workers/cql.mjs",
+    replay: false,
+    job: { protocolVersion: 4 },
+  },
+  // The scylla crate's documented defaults, pool included (PerShard(1): one connection to a
+  // Cassandra node, which has no shards); the worker takes `rustPoolSize` to try others.
+  {
+    driver: "scylla-rust",
+    runtimes: ["rust"],
+    script: RUST_WORKER,
+    replay: false,
+  },
+  { driver: "gocql", runtimes: ["go"], script: GO_WORKER, replay: false },
+  {
+    driver: "lambda-scylladb",
+    runtimes: ["node"],
+    script: "workers/lambda-scylladb.mjs",
+    replay: false,
   },
   {
     driver: "async-cassandra",
@@ -297,6 +333,58 @@ async function pythonSetup(): Promise<Map<string, string>> {
   return failed;
 }
 
+/**
+ * Builds what the native and napi contenders need when it is missing, as pythonSetup() does the
+ * venv: the Rust worker (cargo, release), the Go worker (go build) and @lambda-group/scylladb
+ * (npm, into bench/node_modules, which Node finds from bench/workers/). Returns driver → reason
+ * it could not be built; those contenders' rows are skipped with it.
+ */
+async function nativeSetup(drivers: Set<string>): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
+  const steps: { driver: string; done: string; cmd: string; args: string[]; cwd: string }[] = [
+    {
+      driver: "scylla-rust",
+      done: `${HERE}${RUST_WORKER}`,
+      cmd: "cargo",
+      args: ["build", "--release", "--quiet"],
+      cwd: `${HERE}rust`,
+    },
+    {
+      driver: "gocql",
+      done: `${HERE}${GO_WORKER}`,
+      cmd: "go",
+      args: ["build", "-o", "gocql-worker", "."],
+      cwd: `${HERE}go`,
+    },
+    {
+      driver: "lambda-scylladb",
+      done: `${HERE}node_modules/@lambda-group/scylladb/package.json`,
+      cmd: "npm",
+      args: ["install", "--no-save", "--no-package-lock", "--prefix", HERE, LAMBDA_PACKAGE],
+      cwd: HERE,
+    },
+  ];
+  for (const step of steps) {
+    if (!drivers.has(step.driver) || (await exists(step.done))) continue;
+    console.log(`building ${step.driver} (${step.cmd} ${step.args.join(" ")})…`);
+    try {
+      const out = await new Deno.Command(step.cmd, {
+        args: step.args,
+        cwd: step.cwd,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      if (!out.success || !(await exists(step.done))) {
+        const err = decoder.decode(out.stderr).trim().split("\n").slice(-2).join(" | ");
+        failed.set(step.driver, `${step.cmd} failed: ${err.slice(0, 200)}`);
+      }
+    } catch (e) {
+      failed.set(step.driver, `${step.cmd} could not run: ${e}`);
+    }
+  }
+  return failed;
+}
+
 /** Where TypeScript workers are bundled for Node, which cannot run TypeScript itself. */
 const NODE_BUNDLES = `${ROOT}.cache/bench/`;
 
@@ -331,6 +419,9 @@ function command(runtime: Runtime, script: string): string[] {
       return [BUN, path];
     case "python":
       return [PYTHON, path];
+    case "rust":
+    case "go":
+      return [path];
   }
 }
 
@@ -501,6 +592,54 @@ function table(items: Printed[], rows: ResultRow[]): string {
   return out.join("\n");
 }
 
+/** Rows of an earlier result file whose cells this run did not measure. */
+async function mergeBase(path: string, rows: ResultRow[]): Promise<ResultRow[]> {
+  const key = (r: ResultRow) => [r.workload, r.concurrency, r.driver, r.runtime].join("|");
+  const fresh = new Set(rows.map(key));
+  try {
+    const old = JSON.parse(await Deno.readTextFile(path)) as ResultRow[];
+    return old.filter((r) => !fresh.has(key(r)));
+  } catch {
+    return [];
+  }
+}
+
+/** The peers the issue's targets name, each against cql on Node on its default protocol and v4. */
+const PEERS: [string, string][] = [
+  ["scylla-rust", "rust"],
+  ["gocql", "go"],
+  ["lambda-scylladb", "node"],
+  ["cassandra-driver", "node"],
+];
+
+/**
+ * cql on Node (default protocol and v4) against each native and JavaScript peer in the same run:
+ * ops/s ratio (above 1: cql faster) and client CPU per operation ratio (below 1: cql cheaper).
+ */
+export function ratios(rows: ResultRow[]): string {
+  const find = (w: string, c: number, d: string, rt: string) =>
+    rows.find((r) => r.workload === w && r.concurrency === c && r.driver === d && r.runtime === rt);
+  const out: string[] = [];
+  const cellKeys = [...new Set(rows.map((r) => `${r.workload}@${r.concurrency}`))];
+  for (const k of cellKeys) {
+    const [w, c] = [k.slice(0, k.lastIndexOf("@")), Number(k.slice(k.lastIndexOf("@") + 1))];
+    for (const ours of ["cql", "cql-v4"]) {
+      const us = find(w, c, ours, "node");
+      if (!us) continue;
+      for (const [d, rt] of PEERS) {
+        const peer = find(w, c, d, rt);
+        if (!peer || !peer.ops_per_sec || !peer.cpu_ms_per_1k_ops) continue;
+        out.push(
+          `${w.padEnd(18)} ${String(c).padStart(4)}  ${ours.padEnd(6)}/node vs ` +
+            `${`${d}/${rt}`.padEnd(22)} ops ${(us.ops_per_sec / peer.ops_per_sec).toFixed(2)}x  ` +
+            `cpu/op ${(us.cpu_ms_per_1k_ops / peer.cpu_ms_per_1k_ops).toFixed(2)}x`,
+        );
+      }
+    }
+  }
+  return out.length ? "ratios (cql / peer, same run)\n" + out.join("\n") : "";
+}
+
 const COLORS: Record<string, string> = {
   "ceiling": "#9e9e9e",
   "cql": "#d62728",
@@ -510,6 +649,10 @@ const COLORS: Record<string, string> = {
   "scyllapy": "#9467bd",
   "acsylla": "#ff7f0e",
   "python-driver": "#8c564b",
+  "cql-v4": "#ff9896",
+  "scylla-rust": "#bcbd22",
+  "gocql": "#17becf",
+  "lambda-scylladb": "#7f7f7f",
 };
 
 function esc(s: string): string {
@@ -641,7 +784,14 @@ async function main(): Promise<void> {
       port = JSON.parse(decoder.decode(value)).listening;
       console.log(`replay server on 127.0.0.1:${port}`);
     }
-    const pyFailed = driverBound || cluster ? new Map<string, string>() : await pythonSetup();
+    // The venv is built only when a Python contender is in the run.
+    const python = contenders.some((c) => PYPI[c.driver] && (!dl || dl.includes(c.driver)));
+    const pyFailed = driverBound || cluster || !python
+      ? new Map<string, string>()
+      : await pythonSetup();
+    const nativeFailed = driverBound || cluster ? new Map<string, string>() : await nativeSetup(
+      new Set(contenders.map((c) => c.driver).filter((d) => !dl || dl.includes(d))),
+    );
     const cqlOnNode = contenders.some((c) =>
       c.script === "workers/cql.mjs" && (!dl || dl.includes(c.driver)) &&
       c.runtimes.includes("node") && (!rl || rl.includes("node"))
@@ -685,6 +835,7 @@ async function main(): Promise<void> {
           const pypi = PYPI[c.driver];
           let outcome: Outcome;
           if (pypi && pyFailed.has(pypi)) outcome = { skipped: pyFailed.get(pypi) };
+          else if (nativeFailed.has(c.driver)) outcome = { skipped: nativeFailed.get(c.driver) };
           else {
             const job = {
               workload: cell.workload,
@@ -759,6 +910,8 @@ async function main(): Promise<void> {
     await replay?.status;
 
     console.log("\n" + table(printed, rows));
+    const vs = ratios(rows);
+    if (vs) console.log("\n" + vs);
     const base = driverBound
       ? "latest-driver-bound"
       : cluster
@@ -767,7 +920,10 @@ async function main(): Promise<void> {
     await Deno.mkdir(`${HERE}results`, { recursive: true });
     // A filtered run must not silently replace a complete result set.
     const filtered = wl || dl || rl || cl || cqlProtocol;
-    const name = filtered ? `${base}-filtered` : quick ? `${base}-quick` : base;
+    // --merge: a filtered run's rows replace the same cells of the full result set, the rest stay.
+    const merge = filtered && !quick && flag("merge") !== undefined;
+    const name = merge ? base : filtered ? `${base}-filtered` : quick ? `${base}-quick` : base;
+    if (merge) rows.splice(0, 0, ...(await mergeBase(`${HERE}results/${name}.json`, rows)));
     await Deno.writeTextFile(`${HERE}results/${name}.json`, JSON.stringify(rows, null, 2) + "\n");
     const title = `cql bench ${driverBound ? "(driver-bound, replay server)" : ""}${
       cluster ? `(${nodes} nodes, RF ${rf}, ${CLUSTER_CONSISTENCY})` : ""
