@@ -149,7 +149,11 @@ Deno.test("backpressure: past maxRequestsPerConnection and the queue, a node ref
 
 Deno.test("backpressure: queued requests that time out free their places in the queue at once", async () => {
   await noUnhandled(async () => {
-    const { proxy, client, host, address } = await setup();
+    // Every id orphaned past maxOrphanedRequests would retire the connections (see the
+    // connection tests); here they stay, to show the ids wait for their late answers.
+    const { proxy, client, host, address } = await setup({
+      maxOrphanedRequests: PER_CONNECTION + 1,
+    });
     try {
       proxy.stall();
       const first = Array.from(
