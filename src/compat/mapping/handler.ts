@@ -176,6 +176,20 @@ export class MappingHandler {
     });
   }
 
+  /** The `when` and `ifExists` conditions of a write, which exclude each other. */
+  #conditions(docInfo: AnyDocInfo | null | undefined) {
+    const ifExists = docInfo?.ifExists;
+    const when = docInfo?.when
+      ? propertiesInfo(Object.keys(docInfo.when), null, docInfo.when, this.info)
+      : [];
+    if (when.length > 0 && ifExists) {
+      throw new Error(
+        "Both when and ifExists conditions can not be applied to the same statement",
+      );
+    }
+    return { when, ifExists };
+  }
+
   /** The UPDATE statements of a document shape. */
   updateQueries(
     keys: readonly string[],
@@ -184,19 +198,9 @@ export class MappingHandler {
   ): Promise<TableQuery[]> {
     return this.#queriesOf("u\u0000" + updateKey(keys, doc, docInfo), async () => {
       const props = propertiesInfo(keys, docInfo, doc, this.info);
-      const ifExists = docInfo?.ifExists;
-      const when = docInfo?.when
-        ? propertiesInfo(Object.keys(docInfo.when), null, docInfo.when, this.info)
-        : [];
-      if (when.length > 0 && ifExists) {
-        throw new Error(
-          "Both when and ifExists conditions can not be applied to the same statement",
-        );
-      }
+      const { when, ifExists } = this.#conditions(docInfo);
       const tables = await tablesForUpdate(await this.#native(), this.info, props, when);
-      if (tables.length > 1 && (when.length > 0 || ifExists)) {
-        throw new Error("Batch with when or ifExists conditions cannot span multiple tables");
-      }
+      singleTableIfConditional(tables, when, ifExists);
       return tables.map((t) =>
         updateQuery(t, this.info.keyspace, props, docInfo?.ttl, when, ifExists)
       );
@@ -211,19 +215,9 @@ export class MappingHandler {
   ): Promise<TableQuery[]> {
     return this.#queriesOf("r\u0000" + removeKey(keys, doc, docInfo), async () => {
       const props = propertiesInfo(keys, docInfo, doc, this.info);
-      const ifExists = docInfo?.ifExists;
-      const when = docInfo?.when
-        ? propertiesInfo(Object.keys(docInfo.when), null, docInfo.when, this.info)
-        : [];
-      if (when.length > 0 && ifExists) {
-        throw new Error(
-          "Both when and ifExists conditions can not be applied to the same statement",
-        );
-      }
+      const { when, ifExists } = this.#conditions(docInfo);
       const tables = await tablesForDelete(await this.#native(), this.info, props, when);
-      if (tables.length > 1 && (when.length > 0 || ifExists)) {
-        throw new Error("Batch with when or ifExists conditions cannot span multiple tables");
-      }
+      singleTableIfConditional(tables, when, ifExists);
       return tables.map((t) =>
         deleteQuery(t, this.info.keyspace, props, docInfo?.deleteOnlyColumns, when, ifExists)
       );
@@ -328,5 +322,16 @@ export class MappingHandler {
         }
         return new Result(rs, this.info, adapter);
       });
+  }
+}
+
+/** A conditional write cannot be a batch over the tables of a multi-table model. */
+function singleTableIfConditional(
+  tables: readonly unknown[],
+  when: readonly unknown[],
+  ifExists: boolean | undefined,
+): void {
+  if (tables.length > 1 && (when.length > 0 || ifExists)) {
+    throw new Error("Batch with when or ifExists conditions cannot span multiple tables");
   }
 }
