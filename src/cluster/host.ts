@@ -25,6 +25,11 @@ import type { Log } from "./log.ts";
 /** Attempts, and the delay between them, after an UP event for a node still refusing. */
 const UP_EVENT_ATTEMPTS = 40;
 const UP_EVENT_DELAY_MS = 250;
+// Gossip reports a restarted node up before it has replayed its commit log and opened its CQL
+// port, which on a loaded machine takes tens of seconds more: after the eager tries, one a
+// second for two minutes, rather than the policy's growing delays (up to a minute late).
+const UP_EVENT_PATIENT_ATTEMPTS = 120;
+const UP_EVENT_PATIENT_DELAY_MS = 1_000;
 
 /** How a node is used: `local` nodes serve first, `remote` ones as a fallback, `ignored` never. */
 export type HostDistance = "local" | "remote" | "ignored";
@@ -172,7 +177,8 @@ export class Host implements HostInfo {
 
   /**
    * The server says the node is up: try it now and, while it refuses, every 250 ms for 10 s
-   * (the event can come before the node accepts clients), then on a fresh schedule of the policy.
+   * (the event can come before the node accepts clients), then every second for two minutes,
+   * then on a fresh schedule of the policy.
    */
   upEvent(): void {
     if (this.#closed || this.#up) return;
@@ -183,7 +189,11 @@ export class Host implements HostInfo {
     this.#cancelReconnect();
     const policy = this.#ctx.reconnection.newSchedule();
     let eager = UP_EVENT_ATTEMPTS;
-    this.#schedule = { next: () => eager-- > 0 ? UP_EVENT_DELAY_MS : policy.next() };
+    let patient = UP_EVENT_PATIENT_ATTEMPTS;
+    this.#schedule = {
+      next: () =>
+        eager-- > 0 ? UP_EVENT_DELAY_MS : patient-- > 0 ? UP_EVENT_PATIENT_DELAY_MS : policy.next(),
+    };
     this.#attempt();
   }
 
