@@ -99,18 +99,28 @@ export class ModelMapper<T = any> {
     });
   }
 
+  /** Runs the INSERT, UPDATE or DELETE statements of `doc`'s shape. */
+  #mutate(
+    kind: "insert" | "update" | "remove",
+    doc: Doc,
+    docInfo: InsertDocInfo | UpdateDocInfo | RemoveDocInfo | string | null | undefined,
+    executionOptions: MappingExecutionOptions | undefined,
+  ): Promise<Result<T>> {
+    return settle(() => {
+      const [d, o] = sortArgs(docInfo, executionOptions);
+      return this.#handler.mutationExecutor(kind, doc, d).then((run) => run(doc, d, o)) as Promise<
+        Result<T>
+      >;
+    });
+  }
+
   /** Inserts a document into every table of the model whose keys it has. */
   insert(
     doc: Doc,
     docInfo?: InsertDocInfo | string | null,
     executionOptions?: MappingExecutionOptions,
   ): Promise<Result<T>> {
-    return settle(() => {
-      const [d, o] = sortArgs(docInfo, executionOptions);
-      return this.#handler.mutationExecutor("insert", doc, d).then((run) =>
-        run(doc, d, o)
-      ) as Promise<Result<T>>;
-    });
+    return this.#mutate("insert", doc, docInfo, executionOptions);
   }
 
   /** Updates a document in every table of the model whose keys it has. */
@@ -119,12 +129,7 @@ export class ModelMapper<T = any> {
     docInfo?: UpdateDocInfo | string | null,
     executionOptions?: MappingExecutionOptions,
   ): Promise<Result<T>> {
-    return settle(() => {
-      const [d, o] = sortArgs(docInfo, executionOptions);
-      return this.#handler.mutationExecutor("update", doc, d).then((run) =>
-        run(doc, d, o)
-      ) as Promise<Result<T>>;
-    });
+    return this.#mutate("update", doc, docInfo, executionOptions);
   }
 
   /** Deletes a document (or, with `deleteOnlyColumns`, some of its columns). */
@@ -133,12 +138,7 @@ export class ModelMapper<T = any> {
     docInfo?: RemoveDocInfo | string | null,
     executionOptions?: MappingExecutionOptions,
   ): Promise<Result<T>> {
-    return settle(() => {
-      const [d, o] = sortArgs(docInfo, executionOptions);
-      return this.#handler.mutationExecutor("remove", doc, d).then((run) =>
-        run(doc, d, o)
-      ) as Promise<Result<T>>;
-    });
+    return this.#mutate("remove", doc, docInfo, executionOptions);
   }
 
   /**
