@@ -26,6 +26,12 @@ export function checkOptions(o: ExecuteOptions | BatchOptions): void {
   if (e.timeout !== undefined && (!Number.isInteger(e.timeout) || e.timeout < 0)) {
     throw new TypeError(`timeout must be a non-negative integer (ms): ${e.timeout}`);
   }
+  if (e.loadBalancing !== undefined && typeof e.loadBalancing?.newQueryPlan !== "function") {
+    throw new TypeError("loadBalancing must be a LoadBalancingPolicy (with newQueryPlan)");
+  }
+  if (e.retry !== undefined && typeof e.retry?.decide !== "function") {
+    throw new TypeError("retry must be a RetryPolicy (with decide)");
+  }
 }
 
 /** Quotes a keyspace name for `USE` unless it is a plain lower-case identifier. */

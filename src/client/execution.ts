@@ -38,6 +38,8 @@ export type Attempt<T> = (
 interface RunOptions extends TrackedOptions {
   readonly signal?: AbortSignal;
   readonly idempotent?: boolean;
+  readonly loadBalancing?: LoadBalancingPolicy;
+  readonly retry?: RetryPolicy;
 }
 
 /** Runs requests on the nodes of the client's cluster. */
@@ -109,7 +111,8 @@ export class Executor {
     // The common case (connected, nothing to abort, a ready connection on the plan's first
     // node) runs without an async frame; its failure, and every other case, take #runPlan.
     if (this.connected && !this.closed && options.signal === undefined) {
-      const plan = this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+      const plan = (options.loadBalancing ?? this.lbp).newQueryPlan(this.#hosts(), info)
+        [Symbol.iterator]();
       const first = plan.next();
       const conn = first.done ? undefined : first.value.ready();
       if (conn !== undefined) {
@@ -170,7 +173,7 @@ export class Executor {
     }
     const idempotent = options.idempotent ?? false;
     const plan = from?.plan ?? shared ??
-      this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+      (options.loadBalancing ?? this.lbp).newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
     let host: Host | undefined = from?.host;
     let failed = from !== undefined;
     let error: unknown = from?.error;
@@ -220,7 +223,11 @@ export class Executor {
         ) {
           throw error; // aborts, bad parameters, protocol errors: retrying cannot help
         }
-        const decision = this.#retry.decide({ error: error as Error, idempotent, retries });
+        const decision = (options.retry ?? this.#retry).decide({
+          error: error as Error,
+          idempotent,
+          retries,
+        });
         retries++;
         if (decision.action === "rethrow") throw error;
         (errors ??= new Map()).set(host.address, error as Error);
@@ -247,7 +254,8 @@ export class Executor {
     attempt: Attempt<T>,
     spec: SpeculativeDelay,
   ): Promise<T> {
-    const plan = this.lbp.newQueryPlan(this.#hosts(), info)[Symbol.iterator]();
+    const plan = (options.loadBalancing ?? this.lbp).newQueryPlan(this.#hosts(), info)
+      [Symbol.iterator]();
     const started = performance.now();
     return new Promise<T>((resolve, reject) => {
       const controllers: AbortController[] = [];

@@ -4,6 +4,8 @@
  * @module
  */
 import type { ConsistencyLevel } from "../protocol/requests.ts";
+import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
+import type { RetryPolicy } from "./policies/retry.ts";
 import type { Params } from "./values.ts";
 
 /** Options of one `execute`, `stream` or `pages` call. */
@@ -40,6 +42,13 @@ export interface ExecuteOptions {
   routingIndexes?: readonly number[];
   /** Custom payload for a server-side QueryHandler. */
   customPayload?: ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
+  /**
+   * The nodes to try for this request, instead of the client's `loadBalancing` (one policy per
+   * kind of request, as execution profiles give them).
+   */
+  loadBalancing?: LoadBalancingPolicy;
+  /** What to do after a failure of this request, instead of the client's `retry`. */
+  retry?: RetryPolicy;
 }
 
 /** One statement of a batch: a query string, or a query with its parameters. */

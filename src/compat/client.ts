@@ -33,6 +33,7 @@ import { Host, HostMap } from "./hosts.ts";
 import { Metadata } from "./metadata.ts";
 import { ProfileManager } from "./profiles.ts";
 import { type AdaptedLoadBalancingPolicy, ignoredErrors } from "./policies/custom.ts";
+import { nativeLoadBalancing, nativeRetry } from "./policies/native.ts";
 import { type ClientMetrics, DefaultMetrics } from "./metrics.ts";
 import { ExecutionOptionsView, RequestReporter } from "./tracking.ts";
 import { ResultSet as CompatResultSet } from "./types/result-set.ts";
@@ -138,6 +139,13 @@ export class Client extends EventEmitter {
     this.#undefinedAsUnset = enc.useUndefinedAsUnset ?? true;
     this.#defaults = options.queryOptions ?? {};
     this.profileManager = new ProfileManager(options.profiles, options.policies);
+    const d = this.profileManager.default;
+    this.profileManager.adaptPolicies((p) => ({
+      loadBalancing: p.loadBalancing === undefined || p.loadBalancing === d.loadBalancing
+        ? undefined
+        : nativeLoadBalancing(p.loadBalancing, options.localDataCenter, this.#adapters),
+      retry: p.retry === undefined || p.retry === d.retry ? undefined : nativeRetry(p.retry),
+    }));
     this.metadata = new Metadata(this.#native, (h) => this.#host(h));
     if (options.isMetadataSyncEnabled !== false) {
       this.#native.on("schemaChange", () => {

@@ -20,14 +20,12 @@ import { Integer } from "./types/integer.ts";
 import { LocalDate } from "./types/local-date.ts";
 import { LocalTime } from "./types/local-time.ts";
 import { longFromBigInt } from "./types/long.ts";
-import { type ColumnInfo, type DataTypeInfo, type Row, rowClassFor } from "./types/row.ts";
+import { type ColumnInfo, type DataTypeInfo, rowPrototypeFor } from "./types/row.ts";
+import { type Convert, type RowBuilder, rowBuilder } from "./row-builder.ts";
 import { TimeUuid } from "./types/time-uuid.ts";
 import { Tuple } from "./types/tuple.ts";
 import { Uuid } from "./types/uuid.ts";
 import { Vector } from "./types/vector.ts";
-
-/** Turns one native value (never null) into its cassandra-driver form. */
-type Convert = (v: unknown) => unknown;
 
 const CODES: Record<string, number> = {
   ascii: 1,
@@ -279,9 +277,6 @@ function converterOf(t: DataType, enc: EncodingOptions): Convert | null {
   }
 }
 
-/** Builds a Row of columns from a native row. */
-export type RowBuilder = (row: Record<string, unknown>) => Row;
-
 /** Row builders of one client, per column list (its encoding options are fixed). */
 export class RowConverters {
   readonly #enc: EncodingOptions;
@@ -296,21 +291,12 @@ export class RowConverters {
   builder(specs: readonly ColumnSpec[]): RowBuilder {
     let b = this.#cache.get(specs);
     if (b === undefined) {
-      const cols = columnsOf(specs);
-      const names = specs.map((s) => s.name);
-      const convs = specs.map((s) => converterOf(s.type, this.#enc));
-      const n = names.length;
-      const RowClass = rowClassFor(cols);
-      b = (src) => {
-        const row = new RowClass();
-        for (let i = 0; i < n; i++) {
-          const name = names[i];
-          const v = src[name];
-          const c = convs[i];
-          row[name] = v === null || v === undefined || c === null ? (v ?? null) : c(v);
-        }
-        return row;
-      };
+      b = rowBuilder(
+        specs.map((s) => s.name),
+        specs.map((s) => converterOf(s.type, this.#enc)),
+        rowPrototypeFor(columnsOf(specs)),
+        (compiled) => this.#cache.set(specs, compiled),
+      );
       this.#cache.set(specs, b);
     }
     return b;

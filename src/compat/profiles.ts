@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { LoadBalancingPolicy as NativeLbp } from "../client/policies/load-balancing.ts";
+import type { RetryPolicy as NativeRetryPolicy } from "../client/policies/retry.ts";
 import { ArgumentError } from "./errors.ts";
 import type { LoadBalancingPolicy } from "./policies/load-balancing.ts";
 import type { RetryPolicy } from "./policies/retry.ts";
@@ -16,9 +18,9 @@ export interface ExecutionProfileOptions {
   serialConsistency?: number;
   /** Milliseconds to wait for each answer. */
   readTimeout?: number;
-  /** Load balancing: only the client's (the default profile's) policy routes requests. */
+  /** Load balancing of the profile's requests (default: the default profile's). */
   loadBalancing?: LoadBalancingPolicy;
-  /** Retry: only the client's (the default profile's) policy decides. */
+  /** Retry policy of the profile's requests (default: the default profile's). */
   retry?: RetryPolicy;
   /** DSE graph options: kept, never used (graph is not offered). */
   graphOptions?: Record<string, unknown>;
@@ -67,10 +69,18 @@ export class ExecutionProfile {
   }
 }
 
+/** The native policies a profile's requests use instead of the client's. */
+export interface NativePolicies {
+  readonly loadBalancing?: NativeLbp;
+  readonly retry?: NativeRetryPolicy;
+}
+
 /** The client's profiles by name, with a "default" one always there. */
 export class ProfileManager {
   readonly #byName = new Map<string, ExecutionProfile>();
   readonly #default: ExecutionProfile;
+  readonly #native = new WeakMap<ExecutionProfile, NativePolicies>();
+  #convert: ((p: ExecutionProfile) => NativePolicies) | undefined;
 
   /** The profiles of the client options; the client's policies fill the default's gaps. */
   constructor(
@@ -83,6 +93,33 @@ export class ProfileManager {
     d.loadBalancing ??= policies?.loadBalancing;
     d.retry ??= policies?.retry;
     this.#default = d;
+  }
+
+  /**
+   * Sets how a profile's own policies become native ones, and converts the registered
+   * profiles' now: users' load-balancing policies among them are then initialised at connect,
+   * as cassandra-driver initialises every profile's.
+   */
+  adaptPolicies(convert: (p: ExecutionProfile) => NativePolicies): void {
+    this.#convert = convert;
+    for (const p of this.#byName.values()) this.nativePolicies(p);
+  }
+
+  /**
+   * The native policies of a profile's requests where they are not the client's (undefined
+   * for the default profile, and for one whose policies are the default's).
+   */
+  nativePolicies(p: ExecutionProfile): NativePolicies | undefined {
+    if (p === this.#default || this.#convert === undefined) return undefined;
+    if (
+      (p.loadBalancing === undefined || p.loadBalancing === this.#default.loadBalancing) &&
+      (p.retry === undefined || p.retry === this.#default.retry)
+    ) {
+      return undefined;
+    }
+    let n = this.#native.get(p);
+    if (n === undefined) this.#native.set(p, n = this.#convert(p));
+    return n;
   }
 
   /** The default profile. */

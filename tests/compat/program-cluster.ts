@@ -75,12 +75,42 @@ export async function programCluster(run: Run): Promise<string[]> {
       callback(null, this.hosts.values()[Symbol.iterator]());
     }
   }
+  // A profile's own policies: asked for its requests, not the client's.
+  const ownCalls: string[] = [];
+  class ProfileRetry extends c.policies.retry.RetryPolicy {
+    onUnavailable(info: any, consistency: number) {
+      ownCalls.push(`retry onUnavailable nbRetry=${info.nbRetry} cl=${consistency}`);
+      return this.rethrowResult();
+    }
+  }
+  class ProfileHosts extends c.policies.loadBalancing.LoadBalancingPolicy {
+    init(client: any, hosts: any, callback: (err?: Error | null) => void) {
+      ownCalls.push(`lb init hosts=${hosts.length}`);
+      super.init(client, hosts, callback);
+    }
+    getDistance() {
+      return c.types.distance.local;
+    }
+    newQueryPlan(keyspace: string, _o: unknown, callback: any) {
+      ownCalls.push(`lb plan ks=${keyspace}`);
+      callback(null, this.hosts.values()[Symbol.iterator]());
+    }
+  }
+  const own = new c.ExecutionProfile("own", {
+    retry: new ProfileRetry(),
+    loadBalancing: new ProfileHosts(),
+  });
   const fast = new c.ExecutionProfile("fast", { consistency: cl.one, readTimeout: 4000 });
   const strict = new c.ExecutionProfile("strict", { consistency: cl.all });
   const client = new c.Client({
     contactPoints: [run.contact],
     localDataCenter: "datacenter1",
-    profiles: [new c.ExecutionProfile("default", { consistency: cl.localQuorum }), fast, strict],
+    profiles: [
+      new c.ExecutionProfile("default", { consistency: cl.localQuorum }),
+      fast,
+      strict,
+      own,
+    ],
     policies: { retry: new CountingRetry() },
     pooling: { coreConnectionsPerHost: { [c.types.distance.local]: 2 } },
     requestTracker: logger,
@@ -202,6 +232,12 @@ export async function programCluster(run: Run): Promise<string[]> {
     isIdempotent: true,
   }).then((rs: any) => `rowLength=${rs.rowLength} rows=${describe(rs.rows)}`, describeError);
   log(`ignored ${ignored} ${retryCalls.join(" | ")}`);
+  retryCalls.length = 0;
+  await client.execute(`INSERT INTO ${ks}_rf3.u (k, v) VALUES (5, 5)`, [], {
+    consistency: cl.all,
+    executionProfile: "own",
+  }).then(() => log("unavailable?"), (e: unknown) => log(`own profile ${describeError(e)}`));
+  log(`own profile calls ${ownCalls.join(" | ")}; client retry ${retryCalls.join(" | ")}`);
 
   // Custom payload: Cassandra ignores it without a custom query handler.
   const payload = await client.execute("SELECT key FROM system.local", [], {

@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import cassandraDriver from "cassandra-driver";
 import { types } from "../../src/compat/mod.ts";
+import { longFromBigInt } from "../../src/compat/types/long.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const theirs: any = cassandraDriver.types;
@@ -503,4 +504,25 @@ Deno.test("compat types: Tuple, Vector, Row", () => {
     r.b = "x";
     return `${r.get(0)} ${r.get("b")} ${r.keys()} ${r.values()} ${JSON.stringify(r)}`;
   });
+});
+
+Deno.test("compat types: a bigint read as a Long is the Long of its decimal string", () => {
+  const edges = [0n, -1n, 1n, (1n << 53n) - 1n, -(1n << 53n) + 1n, 1n << 53n, -(1n << 53n)];
+  edges.push(-(1n << 63n), (1n << 63n) - 1n, -4294967296n, 4294967295n, -4294967297n, 1n << 32n);
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+        fc.integer().map(BigInt),
+        fc.maxSafeInteger().map(BigInt),
+        fc.constantFrom(...edges),
+      ),
+      (v) => {
+        const l = longFromBigInt(v);
+        const want = ours.Long.fromString(v.toString());
+        assertEquals([l.low, l.high, l.unsigned], [want.low, want.high, want.unsigned]);
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });

@@ -24,21 +24,15 @@ export interface DataTypeInfo {
   customTypeName?: string;
 }
 
-const ON_PROTOTYPE: readonly ColumnInfo[] = [];
-
 /**
- * A class of rows of `columns`: each row's columns are found on the prototype (defining a
- * property on every row costs more than decoding it). Its name is still "Row".
+ * The prototype of rows of `columns`: each row's columns are found on it (defining a property on
+ * every row costs more than decoding it). Rows are made with `Object.create` of it: a derived
+ * class per column set took 0.3 µs per row to construct in Node, Object.create 0.02 µs.
  */
-export function rowClassFor(columns: readonly ColumnInfo[]): new () => Row {
-  const C = class extends Row {
-    constructor() {
-      super(ON_PROTOTYPE);
-    }
-  };
-  Object.defineProperty(C.prototype, "__columns", { value: columns, enumerable: false });
-  Object.defineProperty(C, "name", { value: "Row" });
-  return C;
+export function rowPrototypeFor(columns: readonly ColumnInfo[]): Row {
+  return Object.create(Row.prototype, {
+    __columns: { value: columns, enumerable: false },
+  });
 }
 
 /**
@@ -62,10 +56,7 @@ export class Row {
   /** An empty row of `columns` (the client fills the values in). */
   constructor(columns: readonly ColumnInfo[]) {
     if (!columns) throw new Error("Columns not defined");
-    // Rows built by the client find their columns on a per-result prototype instead.
-    if (columns !== ON_PROTOTYPE) {
-      Object.defineProperty(this, "__columns", { value: columns, enumerable: false });
-    }
+    Object.defineProperty(this, "__columns", { value: columns, enumerable: false });
   }
 
   /** The value of a column, by name or by position. */
