@@ -10,7 +10,9 @@
  *
  * Prints: requests, failures by error type, acknowledged writes lost, p50/p99/max latency, the
  * requests that took longer than their timeout plus a second, unhandled rejections, stream ids
- * still reserved once the load stopped, and RSS at start and end.
+ * still reserved once the load stopped, and RSS at start and end. Every 30 s it prints RSS and the
+ * live heap; run with `--v8-flags=--expose-gc` to measure the heap after a full collection, which
+ * tells a leak (live heap growing with the requests) from V8 keeping memory it may reuse.
  *
  * @module
  */
@@ -47,6 +49,7 @@ globalThis.addEventListener("unhandledrejection", (e) => {
   unhandled.push(e.reason);
 });
 
+const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 const rssStart = Deno.memoryUsage().rss;
 const info = await start({
   name: "faults",
@@ -248,9 +251,18 @@ function sleep(ms: number): Promise<void> {
 console.log(`chaos soak: ${minutes} min, ${CONCURRENCY} workers, a fault every ~${faultEvery} ms`);
 const workers = Array.from({ length: CONCURRENCY }, worker);
 const background = [chaos(), killer()];
+const gc = (globalThis as { gc?: () => void }).gc;
+/** Live heap (after a full collection when `gc` is exposed) at each progress line. */
+const heapSamples: number[] = [];
 const progress = setInterval(() => {
   const bad = [...failures.values()].reduce((a, b) => a + b, 0);
-  console.log(`${at()}: ${requests} requests, ${bad} failed, ${acked.length} writes acked`);
+  gc?.();
+  const m = Deno.memoryUsage();
+  heapSamples.push(m.heapUsed);
+  console.log(
+    `${at()}: ${requests} requests, ${bad} failed, ${acked.length} writes acked, ` +
+      `rss ${mib(m.rss)}, heap ${mib(m.heapUsed)}${gc ? " after GC" : ""}`,
+  );
 }, 30_000);
 await sleep(minutes * 60_000);
 stopping = true;
@@ -301,7 +313,6 @@ await px.close();
 latencies.sort((a, b) => a - b);
 const q = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 const failed = [...failures.values()].reduce((a, b) => a + b, 0);
 console.log("\nevents:");
 for (const e of events) console.log(`  ${e}`);
@@ -327,6 +338,11 @@ const rows: [string, string | number][] = [
   ["RSS at start (before connect)", mib(rssStart)],
   ["RSS once connected", mib(rssLoaded)],
   ["RSS at end of load", mib(rssEnd)],
+  [
+    `live heap${gc ? " after GC" : ""} at 1 min / half-way / end of load`,
+    [heapSamples[1], heapSamples[heapSamples.length >> 1], heapSamples.at(-1)]
+      .map((x) => x === undefined ? "-" : mib(x)).join(" / "),
+  ],
 ];
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 if (lost > 0 || unhandled.length > 0) Deno.exitCode = 1;

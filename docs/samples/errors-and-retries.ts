@@ -110,6 +110,11 @@ export class IdempotentWriteRetryPolicy implements RetryPolicy {
   }
 }
 
+/** One request without retries, whatever the client's policy. */
+export async function auditDay(client: Client, day: string): Promise<void> {
+  await client.execute("SELECT * FROM ks.audit WHERE day = ?", [day], { retry: noRetries });
+}
+
 export async function backOffWhenBusy(client: Client, id: string): Promise<void> {
   for (let attempt = 0;; attempt++) {
     try {

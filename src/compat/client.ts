@@ -5,6 +5,7 @@
  * @module
  */
 import { Client as NativeClient } from "../client/client.ts";
+import type { ResultSet as NativeResultSet } from "../client/result-set.ts";
 import type { HostInfo } from "../client/policies/load-balancing.ts";
 import { NoHostAvailableError as NativeNoHost } from "../errors.ts";
 import {
@@ -289,33 +290,32 @@ export class Client extends EventEmitter {
     }
     const opts = pageState === undefined ? r.native : { ...r.native, pagingState: pageState };
     const rep = this.#reporter;
-    const send = rep === undefined
-      ? () => this.#native.execute(query, values, opts)
-      : () =>
-        rep.start({
-          query,
-          params: Array.isArray(values) || !values || !r.prepare
-            ? values as unknown[] | undefined
-            : Object.values(values),
-          options: new ExecutionOptionsView(r.prepare, undefined, opts),
-        }, () => this.#native.execute(query, values, opts));
-    const run = () =>
-      send().then(
-        (rs) =>
-          toResultSet(
-            rs,
-            this.#converters,
-            rs.pagingState === null ? undefined : (s) => this.#page(query, params, r, s),
-            onRow as ((n: number, row: unknown) => void) | undefined,
-          ),
-        (e) => {
-          if (ignoredErrors.has(e)) return this.#ignored(r);
-          // A value that cannot be encoded: cassandra-driver names the statement, as for
-          // server errors.
-          if (e instanceof TypeError) (e as TypeError & { query?: string }).query = query;
-          throw toCompatError(e, query);
-        },
+    const ok = (rs: NativeResultSet) =>
+      toResultSet(
+        rs,
+        this.#converters,
+        rs.pagingState === null ? undefined : (s) => this.#page(query, params, r, s),
+        onRow as ((n: number, row: unknown) => void) | undefined,
       );
+    const failed = (e: Error) => {
+      if (ignoredErrors.has(e)) return this.#ignored(r);
+      // A value that cannot be encoded: cassandra-driver names the statement, as for server
+      // errors.
+      if (e instanceof TypeError) (e as TypeError & { query?: string }).query = query;
+      throw toCompatError(e, query);
+    };
+    // The common case first, with no closures beyond the two the answer needs.
+    if (rep === undefined && this.#connected) {
+      return this.#native.execute(query, values, opts).then(ok, failed);
+    }
+    const run = () =>
+      (rep === undefined ? this.#native.execute(query, values, opts) : rep.start({
+        query,
+        params: Array.isArray(values) || !values || !r.prepare
+          ? values as unknown[] | undefined
+          : Object.values(values),
+        options: new ExecutionOptionsView(r.prepare, undefined, opts),
+      }, () => this.#native.execute(query, values, opts))).then(ok, failed);
     return this.#connected ? run() : this.#connect().then(run);
   }
 

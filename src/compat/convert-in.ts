@@ -78,13 +78,27 @@ export function paramToNative(v: unknown, undefinedAsUnset: boolean): unknown {
   return toNative(v, undefinedAsUnset);
 }
 
+/** Whether every value is null or a primitive other than undefined (which may mean unset). */
+function allPrimitive(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === undefined || (v !== null && typeof v === "object")) return false;
+  }
+  return true;
+}
+
 /** Native parameters for a prepared statement. */
 export function preparedParams(
   params: CompatParams | null | undefined,
   undefinedAsUnset: boolean,
 ): CompatParams | undefined {
   if (params === null || params === undefined) return undefined;
-  if (Array.isArray(params)) return params.map((v) => paramToNative(v, undefinedAsUnset));
+  if (Array.isArray(params)) {
+    // Most parameters are numbers, strings and the like, which pass as they are: then the
+    // array does too, with no copy (the native client only reads it).
+    if (allPrimitive(params)) return params;
+    return params.map((v) => paramToNative(v, undefinedAsUnset));
+  }
   const o: Record<string, unknown> = {};
   for (const k of Object.keys(params)) {
     o[k] = paramToNative((params as Record<string, unknown>)[k], undefinedAsUnset);
