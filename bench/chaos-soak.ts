@@ -77,12 +77,32 @@ const client = new Client({
 });
 await client.connect();
 console.log("connected through the proxies");
-await client.execute(
+/** Runs a setup statement, saying every 10 s what it still waits for (a setup once hung here). */
+async function setup(cql: string): Promise<void> {
+  const t0 = performance.now();
+  const watch = setInterval(() => {
+    const hosts = client.hosts.map((h) => `${h.address} up=${h.isUp} inFlight=${h.inFlight}`);
+    console.log(`  still waiting ${((performance.now() - t0) / 1000).toFixed(0)} s for: ${cql}`);
+    console.log(`    ${hosts.join("; ")}`);
+  }, 10_000);
+  try {
+    await client.execute(cql);
+  } finally {
+    clearInterval(watch);
+  }
+  console.log(`  ${cql.split(" (")[0]}: ${(performance.now() - t0).toFixed(0)} ms`);
+}
+let settingUp = true;
+client.on("log", (e) => {
+  if (settingUp && e.level !== "debug") console.log(`  log ${e.level}: ${e.message}`);
+});
+await setup(
   `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = ` +
     `{'class': 'SimpleStrategy', 'replication_factor': 3}`,
 );
-await client.execute(`DROP TABLE IF EXISTS ${KEYSPACE}.kv`);
-await client.execute(`CREATE TABLE ${KEYSPACE}.kv (k bigint PRIMARY KEY, v bigint)`);
+await setup(`DROP TABLE IF EXISTS ${KEYSPACE}.kv`);
+await setup(`CREATE TABLE ${KEYSPACE}.kv (k bigint PRIMARY KEY, v bigint)`);
+settingUp = false;
 console.log("schema ready");
 const rssLoaded = Deno.memoryUsage().rss;
 
@@ -254,8 +274,13 @@ const background = [chaos(), killer()];
 const gc = (globalThis as { gc?: () => void }).gc;
 /** Live heap (after a full collection when `gc` is exposed) at each progress line. */
 const heapSamples: number[] = [];
+let seenExecutes = 0;
 const progress = setInterval(() => {
   const bad = [...failures.values()].reduce((a, b) => a + b, 0);
+  // The proxies keep every request they saw: counted and forgotten here, or they would be
+  // the growing part of this process's heap.
+  seenExecutes += px.seen.filter((s) => s.opcode === Opcode.Execute).length;
+  px.reset();
   gc?.();
   const m = Deno.memoryUsage();
   heapSamples.push(m.heapUsed);
@@ -306,7 +331,7 @@ await Promise.all(Array.from({ length: 16 }, async () => {
     }
   }
 }));
-const seenExecutes = px.seen.filter((s) => s.opcode === Opcode.Execute).length;
+seenExecutes += px.seen.filter((s) => s.opcode === Opcode.Execute).length;
 await client.close();
 await px.close();
 
