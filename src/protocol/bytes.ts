@@ -314,6 +314,21 @@ export class ByteWriter {
 }
 
 /**
+ * Sets `key` as an own data property: a server-sent key `__proto__` must not replace the
+ * object's prototype (what `out[key] = v` does on runtimes with the `__proto__` accessor).
+ */
+function setOwn<T>(out: Record<string, T>, key: string, v: T): void {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else out[key] = v;
+}
+
+/**
  * A bounds-checked big-endian reader over a byte range. Every read past the end throws a
  * {@link ProtocolError}, so a truncated or lying server message can never read garbage.
  */
@@ -418,6 +433,8 @@ export class ByteReader {
   /** Reads a [string list]. */
   stringList(): string[] {
     const n = this.short();
+    // Each string takes at least its 2-byte length: a lying count fails before allocating.
+    this.need(2 * n);
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = this.string();
     return out;
@@ -429,7 +446,7 @@ export class ByteReader {
     const out: Record<string, string> = {};
     for (let i = 0; i < n; i++) {
       const k = this.string();
-      out[k] = this.string();
+      setOwn(out, k, this.string());
     }
     return out;
   }
@@ -440,7 +457,7 @@ export class ByteReader {
     const out: Record<string, string[]> = {};
     for (let i = 0; i < n; i++) {
       const k = this.string();
-      out[k] = this.stringList();
+      setOwn(out, k, this.stringList());
     }
     return out;
   }

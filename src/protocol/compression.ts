@@ -32,6 +32,57 @@ export interface Compressor {
 const MAX_LZ4_RATIO = 255;
 
 /**
+ * Walks the sequences of an LZ4 block without decompressing it and throws ProtocolError unless
+ * it produces exactly `uncompressedLength` bytes with every match copying from bytes already
+ * produced. The WebAssembly decoder (lz4-wasm's lz4_flex) does not check the latter: a match
+ * reaching before the first output byte copied whatever an earlier call had left in its heap,
+ * so a crafted block could return other responses' (or requests') bytes inside a decoded value
+ * (found by the Jazzer.js fuzzing: the same block decompressed to different bytes twice).
+ */
+function checkLz4Block(b: Uint8Array, uncompressedLength: number): void {
+  const bad = (why: string): never => {
+    throw new ProtocolError(`corrupt LZ4 block: ${why}`);
+  };
+  const len = b.length;
+  let ip = 0;
+  let op = 0;
+  for (;;) {
+    if (ip >= len) bad("ends before its last literals");
+    const token = b[ip++];
+    let lit = token >>> 4;
+    if (lit === 15) {
+      let s = 255;
+      while (s === 255) {
+        if (ip >= len) bad("truncated literal length");
+        s = b[ip++];
+        lit += s;
+      }
+    }
+    if (lit > len - ip) bad("literals past the end of the block");
+    ip += lit;
+    op += lit;
+    if (op > uncompressedLength) bad(`more than ${uncompressedLength} bytes`);
+    if (ip === len) break; // the last sequence has literals only
+    if (len - ip < 2) bad("truncated match offset");
+    const offset = b[ip] | (b[ip + 1] << 8);
+    ip += 2;
+    if (offset === 0 || offset > op) bad(`match offset ${offset} before the start of the output`);
+    let match = (token & 15) + 4;
+    if ((token & 15) === 15) {
+      let s = 255;
+      while (s === 255) {
+        if (ip >= len) bad("truncated match length");
+        s = b[ip++];
+        match += s;
+      }
+    }
+    op += match;
+    if (op > uncompressedLength) bad(`more than ${uncompressedLength} bytes`);
+  }
+  if (op !== uncompressedLength) bad(`${op} bytes, expected ${uncompressedLength}`);
+}
+
+/**
  * Decompresses a block, guaranteeing the result has exactly `uncompressedLength` bytes and that
  * any failure (bad block, implausible size) is a ProtocolError. The size is checked against
  * `maxLength` and against what LZ4 can produce from the block before anything is allocated.
@@ -54,6 +105,7 @@ export function decompressChecked(
     // lz4 encodes empty input as a single zero token; anything else is corrupt.
     if (block.length === 1 && block[0] === 0) return new Uint8Array(0);
   }
+  checkLz4Block(block, uncompressedLength);
   let out: Uint8Array;
   try {
     out = c.decompress(block, uncompressedLength);

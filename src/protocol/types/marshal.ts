@@ -73,7 +73,9 @@ class Parser {
     const start = this.pos;
     const full = this.ident();
     const name = full.startsWith(PACKAGE) ? full.slice(PACKAGE.length) : full;
-    const prim = PRIMITIVE_CLASSES[name];
+    // Own keys only: a class named `__proto__`, `constructor` or `toString` (any server-sent
+    // text) must not find Object.prototype's members and come back as an undefined type.
+    const prim = Object.hasOwn(PRIMITIVE_CLASSES, name) ? PRIMITIVE_CLASSES[name] : undefined;
     if (prim !== undefined) return primitive(prim);
     if (!this.eat("(")) return { kind: "custom", className: full };
     const d = depth + 1;
