@@ -17,6 +17,7 @@ import { Opcode } from "../../src/protocol/opcodes.ts";
 import { decodeResponse } from "../../src/protocol/responses.ts";
 import { encodeSegments, SegmentDecoder } from "../../src/protocol/segment.ts";
 import { responseFrame } from "./helpers.ts";
+import { rewriteSegmentCrcs } from "./segment-crcs.ts";
 
 /** What one property run observed. */
 export interface FuzzOutcome {
@@ -227,19 +228,7 @@ function mutate(input: Uint8Array, muts: Mutation[]): Uint8Array {
 /** Rewrites every segment CRC so mutations reach past the checksums into the payloads. */
 function fixCrcs(wire: Uint8Array, compressed: boolean): Uint8Array {
   const b = wire.slice();
-  const h = compressed ? 8 : 6;
-  for (let o = 0; o + h <= b.length;) {
-    const n = compressed ? 5 : 3;
-    const len = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) & 0x1ffff;
-    const crc = crc24(b, o, n);
-    b[o + n] = crc & 255;
-    b[o + n + 1] = (crc >> 8) & 255;
-    b[o + n + 2] = crc >> 16;
-    const end = o + h + len;
-    if (end + 4 > b.length) break;
-    new DataView(b.buffer).setUint32(end, payloadCrc32(b, o + h, end), true);
-    o = end + 4;
-  }
+  rewriteSegmentCrcs(b, compressed, crc24, payloadCrc32);
   return b;
 }
 

@@ -26,6 +26,7 @@ import {
   SegmentDecoder,
 } from "./driver.ts";
 import { accept, check, consume, LIMIT, lz4, sameBytes } from "./harness.ts";
+import { rewriteSegmentCrcs } from "../../protocol/segment-crcs.ts";
 
 export { ready } from "./harness.ts";
 
@@ -37,27 +38,6 @@ export { ready } from "./harness.ts";
 const ALLOWANCE = Math.max(LIMIT + HEADER_LENGTH, MAX_SEGMENT_PAYLOAD + 12);
 
 const CUTS = [1, 5, 2, 64, 3, 8, 6, 300, 13, 4096];
-
-/** Rewrites the CRCs of every whole segment in place (the same walk as tests/protocol/fuzzers.ts). */
-function fixCrcs(b: Uint8Array, compressed: boolean): void {
-  const h = compressed ? 8 : 6;
-  const n = compressed ? 5 : 3;
-  for (let o = 0; o + h <= b.length;) {
-    const len = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) & 0x1ffff;
-    const crc = crc24(b, o, n);
-    b[o + n] = crc & 255;
-    b[o + n + 1] = (crc >> 8) & 255;
-    b[o + n + 2] = crc >> 16;
-    const end = o + h + len;
-    if (end + 4 > b.length) break;
-    const c = payloadCrc32(b, o + h, end);
-    b[end] = c & 255;
-    b[end + 1] = (c >>> 8) & 255;
-    b[end + 2] = (c >>> 16) & 255;
-    b[end + 3] = c >>> 24;
-    o = end + 4;
-  }
-}
 
 function pull(chunks: Uint8Array[], compressed: boolean): { frames: Frame[]; error: unknown } {
   const d = new SegmentDecoder({
@@ -94,7 +74,7 @@ export function fuzz(data: Uint8Array): void {
   let wire = data.subarray(1);
   if (mode & 2) {
     wire = wire.slice();
-    fixCrcs(wire, compressed);
+    rewriteSegmentCrcs(wire, compressed, crc24, payloadCrc32);
   }
   accept(ALLOWANCE, () => {
     const whole = pull([wire], compressed);
