@@ -383,9 +383,25 @@ export class Client extends EventEmitter {
    */
   eachRow(
     query: string,
-    params: CompatParams | null | undefined | RowCallback,
-    options?: ExecutionOptions | null | RowCallback | Callback<ResultSet>,
-    rowCallback?: RowCallback | Callback<ResultSet>,
+    params: CompatParams | null | undefined,
+    options: ExecutionOptions | null | undefined,
+    rowCallback: RowCallback,
+    callback?: Callback<ResultSet>,
+  ): void;
+  /** Calls `rowCallback(n, row)` for each row of the first page, then `callback(err, result)`. */
+  eachRow(
+    query: string,
+    params: CompatParams | null | undefined,
+    rowCallback: RowCallback,
+    callback?: Callback<ResultSet>,
+  ): void;
+  /** Calls `rowCallback(n, row)` for each row of the first page. */
+  eachRow(query: string, rowCallback: RowCallback): void;
+  eachRow(
+    query: string,
+    params: unknown,
+    options?: unknown,
+    rowCallback?: unknown,
     callback?: Callback<ResultSet>,
   ): void {
     // Arguments are sorted out as cassandra-driver does: (query, params, rowCallback, callback)
@@ -409,7 +425,7 @@ export class Client extends EventEmitter {
     }
     const onRow = rowCb as RowCallback;
     let total = 0;
-    const params2 = typeof params === "function" ? undefined : params;
+    const params2 = typeof params === "function" ? undefined : params as CompatParams | null;
     const read = (state: Uint8Array | undefined) => {
       this.#page(query, params2, r, state, onRow).then((rs) => {
         total += rs.rowLength;

@@ -98,7 +98,9 @@ export class ProfileManager {
   /**
    * Sets how a profile's own policies become native ones, and converts the registered
    * profiles' now: users' load-balancing policies among them are then initialised at connect,
-   * as cassandra-driver initialises every profile's.
+   * as cassandra-driver initialises every profile's. Internal: the client calls it.
+   *
+   * @ignore
    */
   adaptPolicies(convert: (p: ExecutionProfile) => NativePolicies): void {
     this.#convert = convert;
@@ -107,7 +109,9 @@ export class ProfileManager {
 
   /**
    * The native policies of a profile's requests where they are not the client's (undefined
-   * for the default profile, and for one whose policies are the default's).
+   * for the default profile, and for one whose policies are the default's). Internal.
+   *
+   * @ignore
    */
   nativePolicies(p: ExecutionProfile): NativePolicies | undefined {
     if (p === this.#default || this.#convert === undefined) return undefined;

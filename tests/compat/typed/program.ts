@@ -134,6 +134,13 @@ export async function main(): Promise<void> {
   client.eachRow("SELECT * FROM t", [], { autoPage: true }, (i: number, r: types.Row) => {
     console.log(i, r);
   }, (err: Error, result: types.ResultSet) => console.log(err, result.rowLength));
+  // Callbacks without annotations: their parameters come from the overloads.
+  client.eachRow("SELECT * FROM t", [], (i, r) => console.log(i.toFixed(), r.get("v")));
+  client.eachRow("SELECT * FROM t", [1], { prepare: true }, (i, r) => {
+    const v: string = r.v;
+    console.log(i + 1, v);
+  }, (err, result) => console.log(err?.message, result.rowLength));
+  client.eachRow("SELECT * FROM t", (i, r) => console.log(i, r.keys()));
   client.stream("SELECT * FROM t", []).on("data", (r: types.Row) => console.log(r));
 
   const ksMeta = client.metadata.keyspaces["ks"];
