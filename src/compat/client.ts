@@ -140,12 +140,9 @@ export class Client extends EventEmitter {
     this.#undefinedAsUnset = enc.useUndefinedAsUnset ?? true;
     this.#defaults = options.queryOptions ?? {};
     this.profileManager = new ProfileManager(options.profiles, options.policies);
-    const d = this.profileManager.default;
-    this.profileManager.adaptPolicies((p) => ({
-      loadBalancing: p.loadBalancing === undefined || p.loadBalancing === d.loadBalancing
-        ? undefined
-        : nativeLoadBalancing(p.loadBalancing, options.localDataCenter, this.#adapters),
-      retry: p.retry === undefined || p.retry === d.retry ? undefined : nativeRetry(p.retry),
+    this.profileManager.adaptPolicies((lb, retry) => ({
+      loadBalancing: lb && nativeLoadBalancing(lb, options.localDataCenter, this.#adapters),
+      retry: retry && nativeRetry(retry),
     }));
     this.metadata = new Metadata(this.#native, (h) => this.#host(h));
     if (options.isMetadataSyncEnabled !== false) {

@@ -80,7 +80,9 @@ export class ProfileManager {
   readonly #byName = new Map<string, ExecutionProfile>();
   readonly #default: ExecutionProfile;
   readonly #native = new WeakMap<ExecutionProfile, NativePolicies>();
-  #convert: ((p: ExecutionProfile) => NativePolicies) | undefined;
+  #convert:
+    | ((lb: LoadBalancingPolicy | undefined, retry: RetryPolicy | undefined) => NativePolicies)
+    | undefined;
 
   /** The profiles of the client options; the client's policies fill the default's gaps. */
   constructor(
@@ -102,7 +104,12 @@ export class ProfileManager {
    *
    * @ignore
    */
-  adaptPolicies(convert: (p: ExecutionProfile) => NativePolicies): void {
+  adaptPolicies(
+    convert: (
+      lb: LoadBalancingPolicy | undefined,
+      retry: RetryPolicy | undefined,
+    ) => NativePolicies,
+  ): void {
     this.#convert = convert;
     for (const p of this.#byName.values()) this.nativePolicies(p);
   }
@@ -115,14 +122,12 @@ export class ProfileManager {
    */
   nativePolicies(p: ExecutionProfile): NativePolicies | undefined {
     if (p === this.#default || this.#convert === undefined) return undefined;
-    if (
-      (p.loadBalancing === undefined || p.loadBalancing === this.#default.loadBalancing) &&
-      (p.retry === undefined || p.retry === this.#default.retry)
-    ) {
-      return undefined;
-    }
+    const d = this.#default;
+    const lb = p.loadBalancing === d.loadBalancing ? undefined : p.loadBalancing;
+    const retry = p.retry === d.retry ? undefined : p.retry;
+    if (lb === undefined && retry === undefined) return undefined;
     let n = this.#native.get(p);
-    if (n === undefined) this.#native.set(p, n = this.#convert(p));
+    if (n === undefined) this.#native.set(p, n = this.#convert(lb, retry));
     return n;
   }
 

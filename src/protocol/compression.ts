@@ -31,6 +31,11 @@ export interface Compressor {
 /** LZ4 cannot expand data by more than this factor (each literal-run byte covers ≤255 bytes). */
 const MAX_LZ4_RATIO = 255;
 
+// A module function, not a closure per block: the walk runs for every compressed frame.
+function bad(why: string): never {
+  throw new ProtocolError(`corrupt LZ4 block: ${why}`);
+}
+
 /**
  * Walks the sequences of an LZ4 block without decompressing it and throws ProtocolError unless
  * it produces exactly `uncompressedLength` bytes with every match copying from bytes already
@@ -40,9 +45,6 @@ const MAX_LZ4_RATIO = 255;
  * (found by the Jazzer.js fuzzing: the same block decompressed to different bytes twice).
  */
 function checkLz4Block(b: Uint8Array, uncompressedLength: number): void {
-  const bad = (why: string): never => {
-    throw new ProtocolError(`corrupt LZ4 block: ${why}`);
-  };
   const len = b.length;
   let ip = 0;
   let op = 0;

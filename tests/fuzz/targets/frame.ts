@@ -13,7 +13,7 @@
  * @module
  */
 import { type Frame, FrameDecoder, HEADER_LENGTH, ProtocolError, type Response } from "./driver.ts";
-import { accept, check, consume, LIMIT, sameBytes } from "./harness.ts";
+import { accept, check, consume, drain, LIMIT, sameBytes } from "./harness.ts";
 
 export { ready } from "./harness.ts";
 
@@ -26,16 +26,8 @@ const CUTS = [1, 7, 2, 64, 3, 13, 9, 128, 5, 1024];
 /** The frames a decoder yields from `chunks`, and the error it stopped on, if any. */
 function pull(chunks: Uint8Array[]): { frames: Frame[]; error: unknown; buffered: number } {
   const d = new FrameDecoder({ maxFrameLength: LIMIT });
-  const frames: Frame[] = [];
-  try {
-    for (const c of chunks) {
-      d.push(c);
-      for (let f = d.next(); f !== null; f = d.next()) frames.push(f);
-    }
-  } catch (e) {
-    return { frames, error: e, buffered: -1 };
-  }
-  return { frames, error: null, buffered: d.buffered };
+  const { frames, error } = drain(d, chunks);
+  return { frames, error, buffered: error === null ? d.buffered : -1 };
 }
 
 /** `data` cut into chunks, the sizes cycling through {@link CUTS} from a data-dependent start. */

@@ -25,6 +25,26 @@ import {
 } from "./driver.ts";
 
 /**
+ * Feeds `chunks` to a pull decoder (frames or v5 segments): the frames it yields, and the error
+ * it stopped on, if any.
+ */
+export function drain(
+  d: { push(c: Uint8Array): void; next(): Frame | null },
+  chunks: readonly Uint8Array[],
+): { frames: Frame[]; error: unknown } {
+  const frames: Frame[] = [];
+  try {
+    for (const c of chunks) {
+      d.push(c);
+      for (let f = d.next(); f !== null; f = d.next()) frames.push(f);
+    }
+  } catch (e) {
+    return { frames, error: e };
+  }
+  return { frames, error: null };
+}
+
+/**
  * The frame limit the targets decode with (`maxFrameLength`). Small on purpose, far below the
  * 256 MiB default, so that "never allocates past the limit" is something a fuzzer can break
  * with inputs of a few kilobytes.

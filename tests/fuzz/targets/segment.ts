@@ -25,7 +25,7 @@ import {
   ProtocolError,
   SegmentDecoder,
 } from "./driver.ts";
-import { accept, check, consume, LIMIT, lz4, sameBytes } from "./harness.ts";
+import { accept, check, consume, drain, LIMIT, lz4, sameBytes } from "./harness.ts";
 import { rewriteSegmentCrcs } from "../../protocol/segment-crcs.ts";
 
 export { ready } from "./harness.ts";
@@ -44,16 +44,7 @@ function pull(chunks: Uint8Array[], compressed: boolean): { frames: Frame[]; err
     compressor: compressed ? lz4 : undefined,
     maxFrameLength: LIMIT,
   });
-  const frames: Frame[] = [];
-  try {
-    for (const c of chunks) {
-      d.push(c);
-      for (let f = d.next(); f !== null; f = d.next()) frames.push(f);
-    }
-  } catch (e) {
-    return { frames, error: e };
-  }
-  return { frames, error: null };
+  return drain(d, chunks);
 }
 
 function cut(data: Uint8Array, start: number): Uint8Array[] {
